@@ -1,0 +1,39 @@
+namespace FastMlm.Data;
+
+/// <summary>
+/// One named column of a <see cref="DataFrame"/>: numeric (<see cref="NumericColumn"/>) or
+/// categorical (<see cref="CategoricalColumn"/>). Missing values are part of the column.
+/// </summary>
+public abstract class Column
+{
+    private protected Column(string name) => Name = name;
+
+    /// <summary>The column name as it appears in the data (the header).</summary>
+    public string Name { get; }
+
+    /// <summary>Number of rows.</summary>
+    public abstract int Length { get; }
+
+    /// <summary>Whether the value in <paramref name="row"/> is missing.</summary>
+    public abstract bool IsMissing(int row);
+
+    /// <summary>Number of missing values.</summary>
+    public int MissingCount
+    {
+        get
+        {
+            int n = 0;
+            for (int i = 0; i < Length; i++)
+            {
+                if (IsMissing(i)) n++;
+            }
+            return n;
+        }
+    }
+
+    /// <summary>A short description of the column's kind, for listings ("numeric", "categorical (3 levels)").</summary>
+    public abstract string Kind { get; }
+
+    /// <summary>The value in <paramref name="row"/> as text (R's formatting for numbers; "NA" when missing).</summary>
+    public abstract string FormatValue(int row);
+}
