@@ -1,1 +1,6 @@
-return 0;
+namespace FastMlm.Cli;
+
+internal static class Program
+{
+    private static int Main(string[] args) => Cli.Run(args, Console.Out, Console.Error);
+}

@@ -12,6 +12,7 @@ public sealed class MissingValueCodes
 {
     private readonly HashSet<string> _tokens;
     private readonly double[] _numbers;
+    private readonly byte[][] _utf8Codes;
 
     /// <summary>The default: empty, <c>NA</c>, <c>NaN</c>.</summary>
     public static MissingValueCodes Default { get; } = new([]);
@@ -33,6 +34,7 @@ public sealed class MissingValueCodes
             }
         }
         _numbers = numbers.ToArray();
+        _utf8Codes = codes.Select(System.Text.Encoding.UTF8.GetBytes).ToArray();
     }
 
     /// <summary>Parses a comma-separated list of codes as given on a command line (<c>88,99</c>); null or empty gives the defaults.</summary>
@@ -50,6 +52,18 @@ public sealed class MissingValueCodes
         if (UserCodes.Count == 0) return false;
         var lookup = _tokens.GetAlternateLookup<ReadOnlySpan<char>>();
         return lookup.Contains(field);
+    }
+
+    /// <summary>Whether a raw UTF-8 field (already unquoted) is missing: the same test as <see cref="IsMissingToken"/>, on bytes.</summary>
+    public bool IsMissingUtf8(ReadOnlySpan<byte> field)
+    {
+        if (field.IsEmpty) return true;
+        if (field.SequenceEqual("NA"u8) || field.SequenceEqual("NaN"u8)) return true;
+        foreach (var code in _utf8Codes)
+        {
+            if (field.SequenceEqual(code)) return true;
+        }
+        return false;
     }
 
     /// <summary>Whether a number read from a numeric column is a missing-value code (NaN always is).</summary>

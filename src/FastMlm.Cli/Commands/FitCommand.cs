@@ -1,0 +1,131 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using FastMlm.Data;
+using FastMlm.Design;
+using FastMlm.Formulas;
+using FastMlm.Models;
+using FastMlm.Reporting;
+
+namespace FastMlm.Cli.Commands;
+
+/// <summary><c>fastmlm fit</c>: reads the data, parses the formula and builds the model.</summary>
+internal static class FitCommand
+{
+    private static readonly Dictionary<Family, string[]> s_links = new()
+    {
+        [Family.Gaussian] = ["identity"],
+        [Family.Binomial] = ["logit", "probit", "cloglog"],
+        [Family.Poisson] = ["log"],
+    };
+
+    public static Command Create(CliContext context)
+    {
+        var data = new Option<string>("--data", "-d")
+        {
+            Description = "A CSV or Parquet file, or the name of a built-in data set (see 'fastmlm datasets').",
+            Required = true,
+        };
+        var formula = new Option<string>("--formula", "-f")
+        {
+            Description = "The model in lme4's formula language, e.g. \"Reaction ~ Days + (Days | Subject)\".",
+            Required = true,
+        };
+        var reml = new Option<bool>("--reml") { Description = "Fit by REML (the default for linear models)." };
+        var ml = new Option<bool>("--ml") { Description = "Fit by maximum likelihood." };
+        var family = new Option<string>("--family")
+        {
+            Description = "gaussian (default), binomial or poisson.",
+            DefaultValueFactory = _ => "gaussian",
+        };
+        var link = new Option<string?>("--link") { Description = "The link: logit, probit or cloglog (binomial); log (poisson); identity (gaussian)." };
+        var nagq = new Option<int?>("--nagq") { Description = "Quadrature points for GLMMs: 0 (fast), 1 (Laplace, default) or more (adaptive Gauss-Hermite)." };
+        var na = new Option<string?>("--na") { Description = "Extra missing-value codes, comma-separated (e.g. 88,99); empty, NA and NaN are always missing." };
+        var sep = new Option<string?>("--sep") { Description = "CSV separator: ',', ';' or 'tab' (detected when omitted)." };
+        var json = new Option<string?>("--json")
+        {
+            Description = "Write the result as JSON (the reference schema) to FILE, or to standard output without FILE.",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+
+        var command = new Command("fit", "Fit a linear or generalized linear mixed model.")
+        {
+            data, formula, reml, ml, family, link, nagq, na, sep, json,
+        };
+        command.SetAction(parse =>
+        {
+            var settings = new FitSettings(
+                Data: parse.GetValue(data)!,
+                Formula: parse.GetValue(formula)!,
+                Reml: parse.GetValue(reml),
+                Ml: parse.GetValue(ml),
+                Family: parse.GetValue(family)!,
+                Link: parse.GetValue(link),
+                Nagq: parse.GetValue(nagq),
+                Na: parse.GetValue(na),
+                Separator: parse.GetValue(sep),
+                JsonRequested: parse.GetResult(json) is not null);
+            return Run(context, settings);
+        });
+        return command;
+    }
+
+    private sealed record FitSettings(
+        string Data, string Formula, bool Reml, bool Ml, string Family, string? Link, int? Nagq, string? Na, string? Separator, bool JsonRequested);
+
+    private static int Run(CliContext context, FitSettings s)
+    {
+        if (s.Reml && s.Ml) throw new UsageException("--reml and --ml exclude each other: choose one");
+        var family = ParseFamily(s.Family);
+        if (s.Link is not null && !s_links[family].Contains(s.Link, StringComparer.Ordinal))
+        {
+            throw new UsageException($"--link {s.Link} does not go with --family {family.RName()} (use {string.Join(", ", s_links[family])})");
+        }
+        if (s.Nagq is { } q)
+        {
+            if (family == Family.Gaussian) throw new UsageException("--nagq applies to binomial and poisson models only");
+            if (q < 0) throw new UsageException("--nagq must be 0 or more");
+        }
+        if (s.Reml && family != Family.Gaussian) throw new UsageException("--reml applies to linear (gaussian) models only");
+        if (s.JsonRequested) throw new UsageException("--json writes fit results, and this build does not estimate models yet: it builds and shows the design");
+
+        var parsedFormula = ModelFormula.Parse(s.Formula);
+        var options = new DataReadOptions
+        {
+            Separator = ParseSeparator(s.Separator),
+            Missing = MissingValueCodes.Parse(s.Na),
+            Columns = parsedFormula.VariableNames,
+        };
+        var clock = Stopwatch.StartNew();
+        var frame = DataSource.Load(s.Data, options);
+        if (clock.Elapsed.TotalSeconds >= 1)
+        {
+            context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"read {frame.RowCount:N0} rows of '{frame.Source}' in {clock.Elapsed.TotalSeconds:F1} s"));
+        }
+        var design = ModelDesign.Build(frame, parsedFormula, family);
+        context.Out.Write(DesignReport.Describe(design));
+        context.Error.WriteLine("note: this build constructs and checks the model's design; estimation is not part of it yet");
+        return Cli.Success;
+    }
+
+    private static Family ParseFamily(string name)
+    {
+        try
+        {
+            return Families.Parse(name);
+        }
+        catch (ModelException e)
+        {
+            throw new UsageException(e.Message);
+        }
+    }
+
+    private static char? ParseSeparator(string? sep) => sep switch
+    {
+        null => null,
+        "tab" or "\\t" or "\t" => '\t',
+        { Length: 1 } when sep[0] is ',' or ';' or '|' or ' ' => sep[0],
+        _ => throw new UsageException($"--sep '{sep}' is not a separator: use ',', ';', '|' or 'tab'"),
+    };
+}

@@ -1,0 +1,209 @@
+using System.Globalization;
+using FastMlm.Data;
+
+namespace FastMlm.Formulas;
+
+/// <summary>
+/// Evaluates a variable of a formula against the data, row by row: a column, arithmetic (<c>+ - * / ^</c>),
+/// <c>log exp sqrt abs log2 log10</c>, <c>scale()</c>, <c>factor()</c> and <c>I()</c>. A missing input gives a
+/// missing result; a finite input that gives a non-finite result (<c>log(0)</c>) is an error naming the row.
+/// </summary>
+public static class ExpressionEvaluator
+{
+    private static readonly Dictionary<string, Func<double, double>> s_math = new(StringComparer.Ordinal)
+    {
+        ["log"] = Math.Log,
+        ["exp"] = Math.Exp,
+        ["sqrt"] = Math.Sqrt,
+        ["abs"] = Math.Abs,
+        ["log2"] = Math.Log2,
+        ["log10"] = Math.Log10,
+    };
+
+    private static readonly string[] s_known = ["log", "exp", "sqrt", "abs", "log2", "log10", "scale", "factor", "I", "offset", "cbind"];
+
+    /// <summary>
+    /// Evaluates <paramref name="node"/> over every row of <paramref name="data"/>: a <see cref="NumericColumn"/>, or a
+    /// <see cref="CategoricalColumn"/> for a categorical column or <c>factor()</c>; the result is named by the deparsed node.
+    /// </summary>
+    public static Column Evaluate(FormulaNode node, DataFrame data)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        ArgumentNullException.ThrowIfNull(data);
+        var label = node.ToString();
+        var result = Eval(node, data, label);
+        return result.Name == label ? result : Rename(result, label);
+    }
+
+    private static Column Eval(FormulaNode node, DataFrame data, string label)
+    {
+        switch (node)
+        {
+            case Identifier id:
+                if (data.TryGetColumn(id.Name, out var column)) return column;
+                throw new FormulaException($"{data.UnknownColumnMessage(id.Name)} (position {id.Position + 1} of the formula)", "", id.Position);
+            case ParenNode p:
+                return Eval(p.Inner, data, label);
+            case NumberLiteral n:
+            {
+                var values = new double[data.RowCount];
+                Array.Fill(values, n.Value);
+                return new NumericColumn(n.ToString(), values);
+            }
+            case UnaryNode u:
+            {
+                var x = Numeric(u.Operand, data, label);
+                if (u.Operator == "+") return x;
+                return Map(x, v => -v, u.ToString(), label);
+            }
+            case BinaryNode b when b.Operator is "+" or "-" or "*" or "/" or "^":
+            {
+                var x = Numeric(b.Left, data, label);
+                var y = Numeric(b.Right, data, label);
+                Func<double, double, double> f = b.Operator switch
+                {
+                    "+" => static (p, q) => p + q,
+                    "-" => static (p, q) => p - q,
+                    "*" => static (p, q) => p * q,
+                    "/" => static (p, q) => p / q,
+                    _ => Math.Pow,
+                };
+                return Zip(x, y, f, b.ToString(), label);
+            }
+            case BinaryNode b:
+                throw new FormulaException($"operator '{b.Operator}' cannot be evaluated inside '{label}' (position {b.Position + 1})", "", b.Position);
+            case CallNode c:
+                return Call(c, data, label);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(node), node.GetType().Name);
+        }
+    }
+
+    private static Column Call(CallNode c, DataFrame data, string label)
+    {
+        if (c.Function is "cbind" or "offset")
+        {
+            throw new FormulaException($"{c.Function}() cannot be used inside '{label}' (position {c.Position + 1}): cbind() is only allowed as the response, offset() as a term", "", c.Position);
+        }
+        bool known = s_math.ContainsKey(c.Function) || c.Function is "scale" or "factor" or "I";
+        if (!known)
+        {
+            var near = NameSuggestions.Nearest(c.Function, s_known);
+            throw new FormulaException($"unknown function '{c.Function}' at position {c.Position + 1}" + (near is null ? "" : $"; did you mean '{near}'?"), "", c.Position);
+        }
+        if (c.Arguments.Count != 1)
+        {
+            throw new FormulaException($"{c.Function}() takes one argument, not {c.Arguments.Count} (position {c.Position + 1})", "", c.Position);
+        }
+        var arg = c.Arguments[0];
+        switch (c.Function)
+        {
+            case "I":
+                return Eval(arg, data, label);
+            case "factor":
+                return Eval(arg, data, label) switch
+                {
+                    CategoricalColumn cat => cat,
+                    NumericColumn num => NumericAsFactor(num, c.ToString()),
+                    _ => throw new InvalidOperationException(),
+                };
+            case "scale":
+                return Scale(Numeric(arg, data, label), c.ToString());
+            default:
+                return Map(Numeric(arg, data, label), s_math[c.Function], c.ToString(), label);
+        }
+    }
+
+    private static NumericColumn Numeric(FormulaNode node, DataFrame data, string label)
+    {
+        var column = Eval(node, data, label);
+        if (column is NumericColumn num) return num;
+        throw new FormulaException($"column '{column.Name}' is categorical; '{label}' needs a number there (position {node.Position + 1})", "", node.Position);
+    }
+
+    private static NumericColumn Map(NumericColumn x, Func<double, double> f, string name, string label)
+    {
+        var src = x.Values;
+        var values = new double[src.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            double v = src[i];
+            double r = f(v);
+            if (!double.IsFinite(r) && double.IsFinite(v)) throw NotFinite(name, label, i, v);
+            values[i] = double.IsNaN(v) ? double.NaN : r;
+        }
+        return new NumericColumn(name, values);
+    }
+
+    private static NumericColumn Zip(NumericColumn x, NumericColumn y, Func<double, double, double> f, string name, string label)
+    {
+        var a = x.Values;
+        var b = y.Values;
+        var values = new double[a.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            double p = a[i], q = b[i];
+            double r = f(p, q);
+            if (!double.IsFinite(r) && double.IsFinite(p) && double.IsFinite(q))
+            {
+                throw new DataException(string.Create(CultureInfo.InvariantCulture,
+                    $"'{name}' in '{label}' is not finite in data row {i + 1} ({RNumberFormat.Format(p)} and {RNumberFormat.Format(q)} give {RNumberFormat.Format(r)})"));
+            }
+            values[i] = double.IsNaN(p) || double.IsNaN(q) ? double.NaN : r;
+        }
+        return new NumericColumn(name, values);
+    }
+
+    private static DataException NotFinite(string name, string label, int row, double input) =>
+        new(string.Create(CultureInfo.InvariantCulture,
+            $"'{name}'{(name == label ? "" : $" in '{label}'")} is not finite in data row {row + 1} (the input is {RNumberFormat.Format(input)})"));
+
+    /// <summary>R's <c>scale(x)</c>: centred by the mean and divided by the standard deviation of the non-missing values.</summary>
+    private static NumericColumn Scale(NumericColumn x, string name)
+    {
+        var src = x.Values;
+        double sum = 0;
+        int n = 0;
+        foreach (var v in src)
+        {
+            if (double.IsNaN(v)) continue;
+            sum += v;
+            n++;
+        }
+        double mean = n > 0 ? sum / n : double.NaN;
+        double ss = 0;
+        foreach (var v in src)
+        {
+            if (!double.IsNaN(v)) ss += (v - mean) * (v - mean);
+        }
+        double sd = n > 1 ? Math.Sqrt(ss / (n - 1)) : double.NaN;
+        if (!(sd > 0)) throw new DataException($"'{name}' divides by the standard deviation of '{x.Name}', which is zero or undefined");
+        var values = new double[src.Length];
+        for (int i = 0; i < values.Length; i++) values[i] = (src[i] - mean) / sd;
+        return new NumericColumn(name, values);
+    }
+
+    /// <summary><c>factor(x)</c> of a numeric column: levels are the distinct values in numeric order, labelled as R labels them.</summary>
+    internal static CategoricalColumn NumericAsFactor(NumericColumn x, string name)
+    {
+        var all = x.Values.ToArray();
+        Array.Sort(all); // NaN sorts first
+        var distinct = new List<double>();
+        foreach (var v in all)
+        {
+            if (!double.IsNaN(v) && (distinct.Count == 0 || distinct[^1] != v)) distinct.Add(v);
+        }
+        var levels = distinct.ToArray();
+        var src = x.Values;
+        var codes = new int[src.Length];
+        for (int i = 0; i < codes.Length; i++) codes[i] = double.IsNaN(src[i]) ? -1 : Array.BinarySearch(levels, src[i]);
+        return new CategoricalColumn(name, codes, levels.Select(RNumberFormat.Format).ToArray());
+    }
+
+    private static Column Rename(Column column, string name) => column switch
+    {
+        NumericColumn num => new NumericColumn(name, num.Values.ToArray()),
+        CategoricalColumn cat => new CategoricalColumn(name, cat.Codes.ToArray(), cat.Levels.ToArray()),
+        _ => throw new InvalidOperationException(),
+    };
+}
