@@ -46,7 +46,7 @@ public sealed class ModelFormula
         var root = FormulaParser.Parse(text);
         if (root is not BinaryNode { Operator: "~" } tilde)
         {
-            throw new FormulaException($"missing '~': a formula reads 'response ~ terms' in formula '{text}'", text, text.Length);
+            throw FormulaLexer.Error(text, text.TrimEnd().Length, "missing '~' (a formula reads 'response ~ terms')");
         }
         if (tilde.Left is Identifier { Name: "" })
         {

@@ -1,0 +1,91 @@
+using FastMlm.Data;
+using FastMlm.Formulas;
+
+namespace FastMlm.Tests.Formulas;
+
+public sealed class ExpressionEvaluatorTests
+{
+    private static readonly DataFrame s_data = new(
+    [
+        new NumericColumn("t", [175, 185, 175, 225, double.NaN]),
+        new NumericColumn("x", [1, 4, 9, 0, 2]),
+        new CategoricalColumn("sex", [0, 1, 1, -1, 0], ["F", "M"]),
+    ], "test");
+
+    private static FormulaNode Variable(string expr) => ModelFormula.Parse("y ~ " + expr).Fixed.Terms.Single().Variables.Single();
+
+    private static Column Eval(string expr) => ExpressionEvaluator.Evaluate(Variable(expr), s_data);
+
+    [Fact]
+    public void FactorOfNumber_HasNumericallyOrderedLevelsNamedAsR()
+    {
+        var f = Assert.IsType<CategoricalColumn>(Eval("factor(t)"));
+        Assert.Equal(["175", "185", "225"], f.Levels);
+        Assert.Equal([0, 1, 0, 2, -1], f.Codes.ToArray());
+        Assert.Equal("factor(t)", f.Name);
+    }
+
+    [Fact]
+    public void Arithmetic_IsElementwiseAndKeepsMissing()
+    {
+        var v = Assert.IsType<NumericColumn>(Eval("I(t/5 + x^2)")).Values.ToArray();
+        Assert.Equal([36.0, 53, 116, 45], v[..4]);
+        Assert.True(double.IsNaN(v[4]));
+    }
+
+    [Fact]
+    public void Sqrt_AndLog()
+    {
+        Assert.Equal([1.0, 2, 3], Assert.IsType<NumericColumn>(Eval("sqrt(x)")).Values.ToArray()[..3]);
+        Assert.Equal(Math.Log(5), Assert.IsType<NumericColumn>(Eval("log(x + 1)")).Values[1]);
+    }
+
+    [Fact]
+    public void Scale_CentresAndDividesBySampleSdOfNonMissing()
+    {
+        var v = Assert.IsType<NumericColumn>(Eval("scale(t)")).Values.ToArray();
+        double[] obs = [175, 185, 175, 225];
+        double mean = obs.Average(), sd = Math.Sqrt(obs.Sum(o => (o - mean) * (o - mean)) / 3);
+        Assert.Equal((185 - mean) / sd, v[1], 12);
+        Assert.True(double.IsNaN(v[4]));
+    }
+
+    [Fact]
+    public void LogOfZero_IsAnErrorNamingExpressionAndRow()
+    {
+        var e = Assert.Throws<DataException>(() => Eval("log(x)"));
+        Assert.Contains("'log(x)'", e.Message);
+        Assert.Contains("data row 4", e.Message);
+    }
+
+    [Fact]
+    public void UnknownColumn_SuggestsTheNearestName()
+    {
+        var e = Assert.Throws<FormulaException>(() => Eval("log(tt)"));
+        Assert.Contains("unknown column 'tt'", e.Message);
+        Assert.Contains("did you mean 't'", e.Message);
+        Assert.Contains("position 9", e.Message);
+    }
+
+    [Fact]
+    public void UnknownFunction_SuggestsTheNearestName()
+    {
+        var e = Assert.Throws<FormulaException>(() => Eval("lgo(x)"));
+        Assert.Equal("unknown function 'lgo' at position 5; did you mean 'log'?", e.Message);
+    }
+
+    [Fact]
+    public void ArithmeticOnCategorical_IsAnErrorNamingTheColumn()
+    {
+        var e = Assert.Throws<FormulaException>(() => Eval("I(sex * 2)"));
+        Assert.Contains("column 'sex' is categorical", e.Message);
+    }
+
+    [Fact]
+    public void WrongArgumentCount_IsAnError() =>
+        Assert.Contains("takes one argument", Assert.Throws<FormulaException>(() => Eval("log(x, t)")).Message);
+
+    [Fact]
+    public void FactorOfCategorical_IsTheSameFactor() =>
+        Assert.Equal(["F", "M"], Assert.IsType<CategoricalColumn>(Eval("factor(sex)")).Levels);
+}
