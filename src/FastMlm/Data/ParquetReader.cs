@@ -1,9 +1,245 @@
+using System.Globalization;
+using ParquetSharp;
+
 namespace FastMlm.Data;
 
-/// <summary>Reads Parquet files.</summary>
+/// <summary>
+/// Reads Parquet files with ParquetSharp (Apache Arrow's C++ reader), which read columns several times
+/// faster than Parquet.Net here with far less allocation (perf-data/2026-11-22-parquet-load.md).
+/// Only the columns asked for are read, one row group at a time, straight into the column arrays:
+/// int32/int64/float/double as numbers (nulls missing), booleans as a factor with levels FALSE and TRUE
+/// (R's logical), strings (plain or dictionary-encoded) as a factor with ordinally sorted levels, each
+/// distinct value decoded once.
+/// </summary>
 public static class ParquetReader
 {
-    /// <summary>Reads a Parquet file.</summary>
-    public static DataFrame ReadFile(string path, DataReadOptions? options = null) =>
-        throw new DataException($"cannot read '{path}': Parquet input is not available in this build");
+    private const int BatchSize = 64 * 1024;
+
+    /// <summary>Reads a Parquet file (the columns in <see cref="DataReadOptions.Columns"/>, or all).</summary>
+    public static DataFrame ReadFile(string path, DataReadOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        options ??= DataReadOptions.Default;
+        if (!File.Exists(path)) throw new DataException($"data file '{path}' not found");
+        try
+        {
+            using var file = new ParquetFileReader(path);
+            return Read(file, options, path);
+        }
+        catch (ParquetException e)
+        {
+            throw new DataException($"'{path}' is not a readable Parquet file: {FirstLine(e.Message)}", e);
+        }
+    }
+
+    private static DataFrame Read(ParquetFileReader file, DataReadOptions options, string path)
+    {
+        var meta = file.FileMetaData;
+        var schema = meta.Schema;
+        var names = new string[schema.NumColumns];
+        for (int i = 0; i < names.Length; i++) names[i] = schema.Column(i).Path.ToDotString();
+
+        int[] selected;
+        if (options.Columns is null)
+        {
+            selected = Enumerable.Range(0, names.Length).ToArray();
+        }
+        else
+        {
+            var index = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (int i = 0; i < names.Length; i++) index.TryAdd(names[i], i);
+            selected = options.Columns.Distinct(StringComparer.Ordinal).Select(n => index.TryGetValue(n, out var i)
+                ? i
+                : throw new DataException(DataFrame.UnknownColumnMessage(n, names, path))).Order().ToArray();
+        }
+
+        long rows = meta.NumRows;
+        if (rows > Array.MaxLength) throw new DataException($"'{path}' has {rows} rows, more than one column can hold");
+        var builders = selected.Select(i => ColumnBuilder.For(schema.Column(i), names[i], (int)rows, options.Missing, path)).ToArray();
+        int offset = 0;
+        for (int g = 0; g < meta.NumRowGroups; g++)
+        {
+            using var rowGroup = file.RowGroup(g);
+            int groupRows = checked((int)rowGroup.MetaData.NumRows);
+            for (int k = 0; k < selected.Length; k++)
+            {
+                using var reader = rowGroup.Column(selected[k]);
+                builders[k].ReadRowGroup(reader, offset, groupRows);
+            }
+            offset += groupRows;
+        }
+        return new DataFrame(builders.Select(b => b.Build()), path);
+    }
+
+    private static string FirstLine(string message)
+    {
+        int nl = message.IndexOfAny(['\r', '\n']);
+        return nl < 0 ? message : message[..nl];
+    }
+
+    /// <summary>Reads one column's values, row group after row group, into its final array.</summary>
+    private abstract class ColumnBuilder
+    {
+        protected ColumnBuilder(string name, int rows, MissingValueCodes missing)
+        {
+            Name = name;
+            Rows = rows;
+            Missing = missing;
+        }
+
+        protected string Name { get; }
+
+        protected int Rows { get; }
+
+        protected MissingValueCodes Missing { get; }
+
+        public abstract void ReadRowGroup(ColumnReader reader, int offset, int count);
+
+        public abstract Column Build();
+
+        public static ColumnBuilder For(ColumnDescriptor column, string name, int rows, MissingValueCodes missing, string path)
+        {
+            if (column.MaxRepetitionLevel > 0) throw Unsupported(name, "a repeated (list) column", path);
+            var logical = column.LogicalType;
+            return column.PhysicalType switch
+            {
+                PhysicalType.Double when logical is NoneLogicalType => new NumberBuilder<double>(name, rows, missing, static v => v),
+                PhysicalType.Float when logical is NoneLogicalType => new NumberBuilder<float>(name, rows, missing, static v => v),
+                PhysicalType.Int32 when logical is NoneLogicalType or IntLogicalType { IsSigned: true } => new NumberBuilder<int>(name, rows, missing, static v => v),
+                PhysicalType.Int32 when logical is IntLogicalType => new NumberBuilder<int>(name, rows, missing, static v => (uint)v),
+                PhysicalType.Int64 when logical is NoneLogicalType or IntLogicalType { IsSigned: true } => new NumberBuilder<long>(name, rows, missing, static v => v),
+                PhysicalType.Int64 when logical is IntLogicalType => new NumberBuilder<long>(name, rows, missing, static v => (ulong)v),
+                PhysicalType.Boolean => new BooleanBuilder(name, rows, missing),
+                PhysicalType.ByteArray when logical is StringLogicalType or NoneLogicalType or EnumLogicalType => new TextBuilder(name, rows, missing),
+                _ => throw Unsupported(name, $"{column.PhysicalType} ({logical})", path),
+            };
+        }
+
+        private static DataException Unsupported(string name, string type, string path) =>
+            new($"column '{name}' of '{path}' has type {type}, which FastMlm does not read (numbers, booleans and strings only)");
+    }
+
+    /// <summary>Numeric columns: nulls and user missing codes become NaN.</summary>
+    private sealed class NumberBuilder<T>(string name, int rows, MissingValueCodes missing, Func<T, double> convert)
+        : ColumnBuilder(name, rows, missing) where T : unmanaged
+    {
+        private readonly double[] _values = new double[rows];
+        private T[] _batch = [];
+        private short[] _levels = [];
+
+        public override void ReadRowGroup(ColumnReader reader, int offset, int count)
+        {
+            var typed = (ColumnReader<T>)reader;
+            if (_batch.Length == 0)
+            {
+                _batch = new T[BatchSize];
+                _levels = new short[BatchSize];
+            }
+            bool nullable = reader.ColumnDescriptor.MaxDefinitionLevel > 0;
+            short maxDef = (short)reader.ColumnDescriptor.MaxDefinitionLevel;
+            int row = offset;
+            while (typed.HasNext)
+            {
+                long levels = typed.ReadBatch(BatchSize, _levels, [], _batch, out long valuesRead);
+                int v = 0;
+                for (int i = 0; i < levels; i++)
+                {
+                    if (nullable && _levels[i] < maxDef)
+                    {
+                        _values[row++] = double.NaN;
+                        continue;
+                    }
+                    double d = convert(_batch[v++]);
+                    _values[row++] = Missing.IsMissingNumber(d) ? double.NaN : d;
+                }
+                if (v != valuesRead) throw new DataException($"column '{Name}' could not be read consistently (values and levels disagree)");
+            }
+            if (row != offset + count) throw new DataException(string.Create(CultureInfo.InvariantCulture, $"column '{Name}' has {row - offset} values in a row group of {count} rows"));
+        }
+
+        public override Column Build() => new NumericColumn(Name, _values);
+    }
+
+    /// <summary>Boolean columns: a factor with levels FALSE and TRUE, as R reads a logical.</summary>
+    private sealed class BooleanBuilder(string name, int rows, MissingValueCodes missing) : ColumnBuilder(name, rows, missing)
+    {
+        private readonly int[] _codes = new int[rows];
+
+        public override void ReadRowGroup(ColumnReader reader, int offset, int count)
+        {
+            var typed = (ColumnReader<bool>)reader;
+            var batch = new bool[BatchSize];
+            var levels = new short[BatchSize];
+            short maxDef = (short)reader.ColumnDescriptor.MaxDefinitionLevel;
+            int row = offset;
+            while (typed.HasNext)
+            {
+                long n = typed.ReadBatch(BatchSize, levels, [], batch, out _);
+                int v = 0;
+                for (int i = 0; i < n; i++) _codes[row++] = maxDef > 0 && levels[i] < maxDef ? -1 : (batch[v++] ? 1 : 0);
+            }
+        }
+
+        public override Column Build() => new CategoricalColumn(Name, _codes, ["FALSE", "TRUE"]);
+    }
+
+    /// <summary>String columns: each distinct value decoded once, levels sorted ordinally at the end.</summary>
+    private sealed class TextBuilder(string name, int rows, MissingValueCodes missing) : ColumnBuilder(name, rows, missing)
+    {
+        private readonly int[] _codes = new int[rows];
+        private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
+        private char[] _chars = new char[256];
+
+        public override unsafe void ReadRowGroup(ColumnReader reader, int offset, int count)
+        {
+            var typed = (ColumnReader<ByteArray>)reader;
+            var batch = new ByteArray[BatchSize];
+            var levels = new short[BatchSize];
+            short maxDef = (short)reader.ColumnDescriptor.MaxDefinitionLevel;
+            var lookup = _ids.GetAlternateLookup<ReadOnlySpan<char>>();
+            int row = offset;
+            while (typed.HasNext)
+            {
+                long n = typed.ReadBatch(BatchSize, levels, [], batch, out _);
+                int v = 0;
+                for (int i = 0; i < n; i++)
+                {
+                    if (maxDef > 0 && levels[i] < maxDef)
+                    {
+                        _codes[row++] = -1;
+                        continue;
+                    }
+                    var value = batch[v++];
+                    var bytes = new ReadOnlySpan<byte>((void*)value.Pointer, value.Length);
+                    if (Missing.IsMissingUtf8(bytes))
+                    {
+                        _codes[row++] = -1;
+                        continue;
+                    }
+                    int max = System.Text.Encoding.UTF8.GetMaxCharCount(bytes.Length);
+                    if (max > _chars.Length) _chars = new char[max];
+                    var key = _chars.AsSpan(0, System.Text.Encoding.UTF8.GetChars(bytes, _chars));
+                    if (!lookup.TryGetValue(key, out int id))
+                    {
+                        id = _ids.Count;
+                        lookup[key] = id;
+                    }
+                    _codes[row++] = id;
+                }
+            }
+        }
+
+        public override Column Build()
+        {
+            var levels = _ids.Keys.ToArray();
+            Array.Sort(levels, StringComparer.Ordinal);
+            var remap = new int[levels.Length];
+            for (int i = 0; i < levels.Length; i++) remap[_ids[levels[i]]] = i;
+            for (int r = 0; r < _codes.Length; r++)
+            {
+                if (_codes[r] >= 0) _codes[r] = remap[_codes[r]];
+            }
+            return new CategoricalColumn(Name, _codes, levels);
+        }
+    }
 }
