@@ -6,6 +6,7 @@ using FastMlm.Design;
 using FastMlm.Formulas;
 using FastMlm.Models;
 using FastMlm.Reporting;
+using Spectre.Console;
 
 namespace FastMlm.Cli.Commands;
 
@@ -97,7 +98,7 @@ internal static class FitCommand
             Columns = parsedFormula.VariableNames,
         };
         var clock = Stopwatch.StartNew();
-        var frame = DataSource.Load(s.Data, options);
+        var frame = WithProgress($"reading {s.Data}", () => DataSource.Load(s.Data, options));
         if (clock.Elapsed.TotalSeconds >= 1)
         {
             context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -107,6 +108,14 @@ internal static class FitCommand
         context.Out.Write(DesignReport.Describe(design));
         context.Error.WriteLine("note: this build constructs and checks the model's design; estimation is not part of it yet");
         return Cli.Success;
+    }
+
+    /// <summary>Runs <paramref name="work"/> under a spinner on standard error when that is a terminal (long reads show progress).</summary>
+    private static T WithProgress<T>(string what, Func<T> work)
+    {
+        if (Console.IsErrorRedirected) return work();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        return console.Status().Start(Markup.Escape(what) + " ...", _ => work());
     }
 
     private static Family ParseFamily(string name)
