@@ -52,17 +52,7 @@ internal static class Cli
             stderr.WriteLine($"fastmlm: {e.Message}");
             return UsageError;
         }
-        catch (FastMlmException e)
-        {
-            stderr.WriteLine($"fastmlm: {OneLine(e.Message)}");
-            return DataOrModelError;
-        }
-        catch (IOException e)
-        {
-            stderr.WriteLine($"fastmlm: {OneLine(e.Message)}");
-            return DataOrModelError;
-        }
-        catch (UnauthorizedAccessException e)
+        catch (Exception e) when (e is FastMlmException or IOException or UnauthorizedAccessException)
         {
             stderr.WriteLine($"fastmlm: {OneLine(e.Message)}");
             return DataOrModelError;

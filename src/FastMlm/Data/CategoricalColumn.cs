@@ -49,21 +49,9 @@ public sealed class CategoricalColumn : Column
     public static CategoricalColumn FromStrings(string name, IReadOnlyList<string?> values)
     {
         ArgumentNullException.ThrowIfNull(values);
-        var distinct = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var v in values)
-        {
-            if (v is not null) distinct.Add(v);
-        }
-        var levels = distinct.ToArray();
-        Array.Sort(levels, StringComparer.Ordinal);
-        var index = new Dictionary<string, int>(levels.Length, StringComparer.Ordinal);
-        for (int i = 0; i < levels.Length; i++) index[levels[i]] = i;
+        var table = new LevelTable();
         var codes = new int[values.Count];
-        for (int i = 0; i < codes.Length; i++)
-        {
-            var v = values[i];
-            codes[i] = v is null ? -1 : index[v];
-        }
-        return new CategoricalColumn(name, codes, levels);
+        for (int i = 0; i < codes.Length; i++) codes[i] = values[i] is { } v ? table.Intern(v) : -1;
+        return table.Build(name, codes);
     }
 }

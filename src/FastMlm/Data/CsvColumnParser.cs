@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace FastMlm.Data;
 
@@ -49,10 +48,8 @@ internal static class CsvColumnParser
 
     private static CategoricalColumn Categorical(string name, byte[] buffer, ReadOnlySpan<int> starts, ReadOnlySpan<int> ends, MissingValueCodes missing, CsvTokenizer tokenizer)
     {
-        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
-        var lookup = ids.GetAlternateLookup<ReadOnlySpan<char>>();
+        var table = new LevelTable();
         var codes = new int[starts.Length];
-        Span<char> chars = stackalloc char[256];
         for (int r = 0; r < starts.Length; r++)
         {
             int end = ends[r];
@@ -60,44 +57,12 @@ internal static class CsvColumnParser
             {
                 // Doubled quotes inside: undo them (rare, so a string is fine).
                 var text = tokenizer.Text(starts[r], end);
-                if (missing.IsMissingToken(text))
-                {
-                    codes[r] = -1;
-                    continue;
-                }
-                if (!ids.TryGetValue(text, out var idText)) ids[text] = idText = ids.Count;
-                codes[r] = idText;
+                codes[r] = missing.IsMissingToken(text) ? -1 : table.Intern(text);
                 continue;
             }
             var field = buffer.AsSpan(starts[r], end - starts[r]);
-            if (missing.IsMissingUtf8(field))
-            {
-                codes[r] = -1;
-                continue;
-            }
-            int max = Encoding.UTF8.GetMaxCharCount(field.Length);
-            var target = max <= chars.Length ? chars : new char[max];
-            int n = Encoding.UTF8.GetChars(field, target);
-            var key = target[..n];
-            if (!lookup.TryGetValue(key, out var id))
-            {
-                id = ids.Count;
-                lookup[key] = id;
-            }
-            codes[r] = id;
+            codes[r] = missing.IsMissingUtf8(field) ? -1 : table.InternUtf8(field);
         }
-        var levels = ids.Keys.ToArray();
-        var provisional = ids.Values.ToArray();
-        var order = levels.ToArray();
-        Array.Sort(order, StringComparer.Ordinal);
-        var remap = new int[levels.Length];
-        var rank = new Dictionary<string, int>(order.Length, StringComparer.Ordinal);
-        for (int i = 0; i < order.Length; i++) rank[order[i]] = i;
-        for (int i = 0; i < levels.Length; i++) remap[provisional[i]] = rank[levels[i]];
-        for (int r = 0; r < codes.Length; r++)
-        {
-            if (codes[r] >= 0) codes[r] = remap[codes[r]];
-        }
-        return new CategoricalColumn(name, codes, order);
+        return table.Build(name, codes);
     }
 }

@@ -65,18 +65,7 @@ public static class CsvReader
         var tokenizer = new CsvTokenizer(buffer, length, options.Separator, source);
         var header = UniqueNames(tokenizer.ReadHeader(), source);
 
-        int[] selected;
-        if (options.Columns is null)
-        {
-            selected = Enumerable.Range(0, header.Length).ToArray();
-        }
-        else
-        {
-            var index = header.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.Ordinal);
-            selected = options.Columns.Distinct(StringComparer.Ordinal).Select(name => index.TryGetValue(name, out var i)
-                ? i
-                : throw new DataException(DataFrame.UnknownColumnMessage(name, header, source))).Order().ToArray();
-        }
+        int[] selected = options.SelectColumns(header, source);
 
         int rows = tokenizer.ReadRows(header.Length, selected, out var starts, out var ends);
         var columns = new Column[selected.Length];

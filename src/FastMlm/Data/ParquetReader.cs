@@ -39,19 +39,7 @@ public static class ParquetReader
         var names = new string[schema.NumColumns];
         for (int i = 0; i < names.Length; i++) names[i] = schema.Column(i).Path.ToDotString();
 
-        int[] selected;
-        if (options.Columns is null)
-        {
-            selected = Enumerable.Range(0, names.Length).ToArray();
-        }
-        else
-        {
-            var index = new Dictionary<string, int>(StringComparer.Ordinal);
-            for (int i = 0; i < names.Length; i++) index.TryAdd(names[i], i);
-            selected = options.Columns.Distinct(StringComparer.Ordinal).Select(n => index.TryGetValue(n, out var i)
-                ? i
-                : throw new DataException(DataFrame.UnknownColumnMessage(n, names, path))).Order().ToArray();
-        }
+        int[] selected = options.SelectColumns(names, path);
 
         long rows = meta.NumRows;
         if (rows > Array.MaxLength) throw new DataException($"'{path}' has {rows} rows, more than one column can hold");
@@ -187,8 +175,7 @@ public static class ParquetReader
     private sealed class TextBuilder(string name, int rows, MissingValueCodes missing) : ColumnBuilder(name, rows, missing)
     {
         private readonly int[] _codes = new int[rows];
-        private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
-        private char[] _chars = new char[256];
+        private readonly LevelTable _levels = new();
 
         public override unsafe void ReadRowGroup(ColumnReader reader, int offset, int count)
         {
@@ -196,7 +183,6 @@ public static class ParquetReader
             var batch = new ByteArray[BatchSize];
             var levels = new short[BatchSize];
             short maxDef = (short)reader.ColumnDescriptor.MaxDefinitionLevel;
-            var lookup = _ids.GetAlternateLookup<ReadOnlySpan<char>>();
             int row = offset;
             while (typed.HasNext)
             {
@@ -211,35 +197,11 @@ public static class ParquetReader
                     }
                     var value = batch[v++];
                     var bytes = new ReadOnlySpan<byte>((void*)value.Pointer, value.Length);
-                    if (Missing.IsMissingUtf8(bytes))
-                    {
-                        _codes[row++] = -1;
-                        continue;
-                    }
-                    int max = System.Text.Encoding.UTF8.GetMaxCharCount(bytes.Length);
-                    if (max > _chars.Length) _chars = new char[max];
-                    var key = _chars.AsSpan(0, System.Text.Encoding.UTF8.GetChars(bytes, _chars));
-                    if (!lookup.TryGetValue(key, out int id))
-                    {
-                        id = _ids.Count;
-                        lookup[key] = id;
-                    }
-                    _codes[row++] = id;
+                    _codes[row++] = Missing.IsMissingUtf8(bytes) ? -1 : _levels.InternUtf8(bytes);
                 }
             }
         }
 
-        public override Column Build()
-        {
-            var levels = _ids.Keys.ToArray();
-            Array.Sort(levels, StringComparer.Ordinal);
-            var remap = new int[levels.Length];
-            for (int i = 0; i < levels.Length; i++) remap[_ids[levels[i]]] = i;
-            for (int r = 0; r < _codes.Length; r++)
-            {
-                if (_codes[r] >= 0) _codes[r] = remap[_codes[r]];
-            }
-            return new CategoricalColumn(Name, _codes, levels);
-        }
+        public override Column Build() => _levels.Build(Name, _codes);
     }
 }
