@@ -107,15 +107,23 @@ public static class ParquetReader
             new($"column '{name}' of '{path}' has type {type}, which FastMlm does not read (numbers, booleans and strings only)");
     }
 
-    /// <summary>Numeric columns: nulls and user missing codes become NaN.</summary>
-    private sealed class NumberBuilder<T>(string name, int rows, MissingValueCodes missing, Func<T, double> convert)
+    /// <summary>
+    /// The read loop every column type shares: batches of definition levels and values from the physical
+    /// reader, a null where the level is below the column's maximum, checked against the row group's size.
+    /// </summary>
+    private abstract class ColumnBuilder<T>(string name, int rows, MissingValueCodes missing)
         : ColumnBuilder(name, rows, missing) where T : unmanaged
     {
-        private readonly double[] _values = new double[rows];
         private T[] _batch = [];
         private short[] _levels = [];
 
-        public override void ReadRowGroup(ColumnReader reader, int offset, int count)
+        /// <summary>Row <paramref name="row"/> is null.</summary>
+        protected abstract void StoreNull(int row);
+
+        /// <summary>Row <paramref name="row"/> holds <paramref name="value"/>.</summary>
+        protected abstract void Store(int row, T value);
+
+        public sealed override void ReadRowGroup(ColumnReader reader, int offset, int count)
         {
             var typed = (ColumnReader<T>)reader;
             if (_batch.Length == 0)
@@ -123,83 +131,65 @@ public static class ParquetReader
                 _batch = new T[BatchSize];
                 _levels = new short[BatchSize];
             }
-            bool nullable = reader.ColumnDescriptor.MaxDefinitionLevel > 0;
             short maxDef = (short)reader.ColumnDescriptor.MaxDefinitionLevel;
-            int row = offset;
+            int row = offset, end = offset + count;
             while (typed.HasNext)
             {
                 long levels = typed.ReadBatch(BatchSize, _levels, [], _batch, out long valuesRead);
+                if (row + levels > end) break;
                 int v = 0;
                 for (int i = 0; i < levels; i++)
                 {
-                    if (nullable && _levels[i] < maxDef)
-                    {
-                        _values[row++] = double.NaN;
-                        continue;
-                    }
-                    double d = convert(_batch[v++]);
-                    _values[row++] = Missing.IsMissingNumber(d) ? double.NaN : d;
+                    if (maxDef > 0 && _levels[i] < maxDef) StoreNull(row++);
+                    else Store(row++, _batch[v++]);
                 }
                 if (v != valuesRead) throw new DataException($"column '{Name}' could not be read consistently (values and levels disagree)");
             }
-            if (row != offset + count) throw new DataException(string.Create(CultureInfo.InvariantCulture, $"column '{Name}' has {row - offset} values in a row group of {count} rows"));
+            if (row != end) throw new DataException(string.Create(CultureInfo.InvariantCulture, $"column '{Name}' has {row - offset} values in a row group of {count} rows"));
+        }
+    }
+
+    /// <summary>Numeric columns: nulls and user missing codes become NaN.</summary>
+    private sealed class NumberBuilder<T>(string name, int rows, MissingValueCodes missing, Func<T, double> convert)
+        : ColumnBuilder<T>(name, rows, missing) where T : unmanaged
+    {
+        private readonly double[] _values = new double[rows];
+
+        protected override void StoreNull(int row) => _values[row] = double.NaN;
+
+        protected override void Store(int row, T value)
+        {
+            double d = convert(value);
+            _values[row] = Missing.IsMissingNumber(d) ? double.NaN : d;
         }
 
         public override Column Build() => new NumericColumn(Name, _values);
     }
 
     /// <summary>Boolean columns: a factor with levels FALSE and TRUE, as R reads a logical.</summary>
-    private sealed class BooleanBuilder(string name, int rows, MissingValueCodes missing) : ColumnBuilder(name, rows, missing)
+    private sealed class BooleanBuilder(string name, int rows, MissingValueCodes missing) : ColumnBuilder<bool>(name, rows, missing)
     {
         private readonly int[] _codes = new int[rows];
 
-        public override void ReadRowGroup(ColumnReader reader, int offset, int count)
-        {
-            var typed = (ColumnReader<bool>)reader;
-            var batch = new bool[BatchSize];
-            var levels = new short[BatchSize];
-            short maxDef = (short)reader.ColumnDescriptor.MaxDefinitionLevel;
-            int row = offset;
-            while (typed.HasNext)
-            {
-                long n = typed.ReadBatch(BatchSize, levels, [], batch, out _);
-                int v = 0;
-                for (int i = 0; i < n; i++) _codes[row++] = maxDef > 0 && levels[i] < maxDef ? -1 : (batch[v++] ? 1 : 0);
-            }
-        }
+        protected override void StoreNull(int row) => _codes[row] = -1;
+
+        protected override void Store(int row, bool value) => _codes[row] = value ? 1 : 0;
 
         public override Column Build() => new CategoricalColumn(Name, _codes, ["FALSE", "TRUE"]);
     }
 
     /// <summary>String columns: each distinct value decoded once, levels sorted ordinally at the end.</summary>
-    private sealed class TextBuilder(string name, int rows, MissingValueCodes missing) : ColumnBuilder(name, rows, missing)
+    private sealed class TextBuilder(string name, int rows, MissingValueCodes missing) : ColumnBuilder<ByteArray>(name, rows, missing)
     {
         private readonly int[] _codes = new int[rows];
         private readonly LevelTable _levels = new();
 
-        public override unsafe void ReadRowGroup(ColumnReader reader, int offset, int count)
+        protected override void StoreNull(int row) => _codes[row] = -1;
+
+        protected override unsafe void Store(int row, ByteArray value)
         {
-            var typed = (ColumnReader<ByteArray>)reader;
-            var batch = new ByteArray[BatchSize];
-            var levels = new short[BatchSize];
-            short maxDef = (short)reader.ColumnDescriptor.MaxDefinitionLevel;
-            int row = offset;
-            while (typed.HasNext)
-            {
-                long n = typed.ReadBatch(BatchSize, levels, [], batch, out _);
-                int v = 0;
-                for (int i = 0; i < n; i++)
-                {
-                    if (maxDef > 0 && levels[i] < maxDef)
-                    {
-                        _codes[row++] = -1;
-                        continue;
-                    }
-                    var value = batch[v++];
-                    var bytes = new ReadOnlySpan<byte>((void*)value.Pointer, value.Length);
-                    _codes[row++] = Missing.IsMissingUtf8(bytes) ? -1 : _levels.InternUtf8(bytes);
-                }
-            }
+            var bytes = new ReadOnlySpan<byte>((void*)value.Pointer, value.Length);
+            _codes[row] = Missing.IsMissingUtf8(bytes) ? -1 : _levels.InternUtf8(bytes);
         }
 
         public override Column Build() => _levels.Build(Name, _codes);
