@@ -59,8 +59,18 @@ public static class ParquetReader
         return new DataFrame(builders.Select(b => b.Build()), path);
     }
 
+    /// <summary>The readable part of a native Parquet error: the text inside "(message: '...')" when there is one, on one line.</summary>
     private static string FirstLine(string message)
     {
+        const string marker = "(message: '";
+        int m = message.IndexOf(marker, StringComparison.Ordinal);
+        if (m >= 0)
+        {
+            int start = m + marker.Length;
+            int end = message.IndexOf("')", start, StringComparison.Ordinal);
+            message = end > start ? message[start..end] : message[start..];
+        }
+        if (message.StartsWith("Invalid: ", StringComparison.Ordinal)) message = message["Invalid: ".Length..];
         int nl = message.IndexOfAny(['\r', '\n']);
         return nl < 0 ? message : message[..nl];
     }

@@ -97,7 +97,7 @@ public sealed class ParquetReaderTests : IDisposable
         var path = PathOf("junk.parquet");
         File.WriteAllBytes(path, Enumerable.Range(0, 1000).Select(i => (byte)(i * 37)).ToArray());
         var e = Assert.Throws<DataException>(() => ParquetReader.ReadFile(path));
-        Assert.StartsWith($"'{path}' is not a readable Parquet file", e.Message);
+        Assert.StartsWith($"'{path}' is not a readable Parquet file: Parquet magic bytes not found", e.Message);
         Assert.DoesNotContain('\n', e.Message);
     }
 
