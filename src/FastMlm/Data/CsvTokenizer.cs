@@ -24,6 +24,7 @@ internal sealed class CsvTokenizer
         _length = length;
         _source = source;
         _position = buffer.AsSpan(0, length).StartsWith("\uFEFF"u8) ? 3 : 0;
+        SkipBlankLines(); // the header is the first non-blank line, and the separator is detected on it
         _separator = (byte)(separator ?? DetectSeparator());
         _stops = SearchValues.Create([_separator, (byte)'\n', (byte)'\r']);
     }

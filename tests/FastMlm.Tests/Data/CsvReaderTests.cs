@@ -207,4 +207,15 @@ public sealed class CsvReaderTests
         Assert.Equal(24_999.5, Numbers(f, "x")[^1]);
         Assert.Equal(7, Assert.IsType<CategoricalColumn>(f["g"]).LevelCount);
     }
+
+    [Fact]
+    public void LeadingBlankLines_DoNotHideTheSeparator()
+    {
+        var f = Parse("\n\r\na;b\n1;2\n");
+        Assert.Equal(["a", "b"], f.ColumnNames);
+        Assert.Equal([2.0], Numbers(f, "b"));
+    }
+
+    [Fact]
+    public void EmptyHeaderNames_SkipNamesAlreadyTaken() => Assert.Equal(["X", "X.1", "X.2"], Parse("X,,\n1,2,3\n").ColumnNames);
 }
