@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace FastMlm.Data;
 
 /// <summary>
@@ -76,17 +78,32 @@ public static class CsvReader
         return new DataFrame(columns, source);
     }
 
-    /// <summary>Names empty header fields as R does (<c>X</c>, <c>X.1</c>, ...) and rejects repeated names.</summary>
+    /// <summary>
+    /// Names empty header fields as R does (<c>X</c>, <c>X.1</c>, ...: the first of these not already a column
+    /// name) and rejects repeated names.
+    /// </summary>
     private static string[] UniqueNames(string[] header, string source)
     {
-        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var taken = new HashSet<string>(header, StringComparer.Ordinal);
         int blanks = 0;
         for (int i = 0; i < header.Length; i++)
         {
-            if (header[i].Length == 0) header[i] = blanks++ == 0 ? "X" : $"X.{blanks - 1}";
+            if (header[i].Length != 0) continue;
+            string name;
+            do
+            {
+                name = blanks++ == 0 ? "X" : string.Create(CultureInfo.InvariantCulture, $"X.{blanks - 1}");
+            }
+            while (!taken.Add(name));
+            header[i] = name;
+        }
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < header.Length; i++)
+        {
             if (!seen.TryAdd(header[i], i))
             {
-                throw new DataException($"column name '{header[i]}' appears twice in the header of '{source}' (columns {seen[header[i]] + 1} and {i + 1})");
+                throw new DataException(string.Create(CultureInfo.InvariantCulture,
+                    $"column name '{header[i]}' appears twice in the header of '{source}' (columns {seen[header[i]] + 1} and {i + 1})"));
             }
         }
         return header;
