@@ -218,4 +218,90 @@ public sealed class CsvReaderTests
 
     [Fact]
     public void EmptyHeaderNames_SkipNamesAlreadyTaken() => Assert.Equal(["X", "X.1", "X.2"], Parse("X,,\n1,2,3\n").ColumnNames);
+
+    [Fact]
+    public void InfinityWordsAndPaddedNumbers_AreNumeric()
+    {
+        var f = Parse("x\nInfinity\n-Infinity\n\" 3 \"\n");
+        Assert.Equal([double.PositiveInfinity, double.NegativeInfinity, 3], Numbers(f, "x"));
+    }
+
+    [Fact]
+    public void QuotedUserCode_IsMissingInACategoricalColumn()
+    {
+        var f = Parse("g\n\"88\"\nx\n88.0\n", new DataReadOptions { Missing = MissingValueCodes.Parse("88") });
+        Assert.Equal(new string?[] { null, "x", "88.0" }, Texts(f, "g"));
+    }
+
+    [Fact]
+    public void LateNonNumberAfterMissingAndQuotedNumbers_KeepsEveryCellsText()
+    {
+        var f = Parse("x\n10\nNA\n\"2\"\nz\n");
+        Assert.Equal(new string?[] { "10", null, "2", "z" }, Texts(f, "x"));
+    }
+
+    [Fact]
+    public void TrueFalseColumn_IsCategoricalWithFalseFirst() =>
+        Assert.Equal(["FALSE", "TRUE"], Assert.IsType<CategoricalColumn>(Parse("b\nTRUE\nFALSE\nNA\n")["b"]).Levels);
+
+    [Fact]
+    public void InvalidUtf8_IsReplacedNotAnError()
+    {
+        var f = CsvReader.Read(new MemoryStream([(byte)'g', (byte)'\n', 0xFF, (byte)'a', (byte)'\n']), null, "bad.csv");
+        Assert.Equal(["\uFFFDa"], Texts(f, "g"));
+    }
+
+    [Fact]
+    public void EmptyFileOnDisk_NamesThePath()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            Assert.Equal($"'{path}' is empty: no header row", Assert.Throws<DataException>(() => CsvReader.ReadFile(path)).Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    public static TheoryData<string> BuiltInFiles()
+    {
+        var data = new TheoryData<string>();
+        foreach (var file in Directory.GetFiles(BuiltInDirectory(), "*.csv").Order(StringComparer.Ordinal)) data.Add(Path.GetFileName(file));
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(BuiltInFiles))]
+    public void BuiltInFile_HasARowPerLineAndTheHeadersColumns(string file)
+    {
+        var path = Path.Combine(BuiltInDirectory(), file);
+        var lines = File.ReadAllLines(path);
+        var f = CsvReader.ReadFile(path);
+        Assert.Equal(path, f.Source);
+        Assert.Equal(lines.Length - 1, f.RowCount);
+        Assert.Equal(lines[0].Split(',').Select(n => n.Trim('"')), f.ColumnNames);
+        Assert.All(f.Columns, c => Assert.Equal(f.RowCount, c.Length));
+    }
+
+    [Fact]
+    public void Sleepstudy_QuotedSubjectCodesAreNumeric()
+    {
+        var f = CsvReader.ReadFile(Path.Combine(BuiltInDirectory(), "sleepstudy.csv"));
+        Assert.Equal(180, f.RowCount);
+        Assert.Equal(249.56, Numbers(f, "Reaction")[0]);
+        Assert.Equal(308.0, Numbers(f, "Subject")[0]);
+        Assert.Equal([0.0, 1], Numbers(f, "Days")[..2]);
+    }
+
+    private static string BuiltInDirectory()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "src", "FastMlm", "Data", "BuiltIn");
+            if (Directory.Exists(candidate)) return candidate;
+        }
+        throw new DirectoryNotFoundException("src/FastMlm/Data/BuiltIn not found above the test output directory");
+    }
 }
