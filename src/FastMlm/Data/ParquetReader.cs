@@ -30,6 +30,10 @@ public static class ParquetReader
         {
             throw new DataException($"'{path}' is not a readable Parquet file: {FirstLine(e.Message)}", e);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DataException($"cannot read '{path}': {FirstLine(e.Message)}", e);
+        }
     }
 
     private static DataFrame Read(ParquetFileReader file, DataReadOptions options, string path)
