@@ -58,14 +58,12 @@ public sealed class ModelFormula
         var bars = new List<(BinaryNode Bar, int Position)>();
         var fixedNode = SplitBars(tilde.Right, bars);
 
-        // Variables are ranked by first appearance: the response's first, then the fixed part's.
-        var order = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var v in ResponseVariables(tilde.Left)) order.TryAdd(v.ToString(), order.Count);
-        var expander = new TermExpander(text, order);
+        // As in R's terms(), the response is the first variable, then the fixed part's in order of appearance.
+        var order = new Dictionary<string, int>(StringComparer.Ordinal) { [tilde.Left.ToString()] = 0 };
         var offsets = new List<FormulaNode>();
-        var fixedPart = expander.Expand(fixedNode, offsets);
+        var fixedPart = new TermExpander(text, order).Expand(fixedNode, offsets);
         var random = new List<RandomEffectsTerm>();
-        foreach (var (bar, position) in bars) random.AddRange(RandomTerms(text, expander, bar, position));
+        foreach (var (bar, position) in bars) random.AddRange(RandomTerms(text, bar, position));
 
         var names = new List<string>();
         CollectIdentifiers(tilde.Left, names);
@@ -73,10 +71,10 @@ public sealed class ModelFormula
         return new ModelFormula(text, tilde.Left, fixedPart, offsets.ToArray(), random.ToArray(), names.Distinct(StringComparer.Ordinal).ToArray());
     }
 
-    private static IEnumerable<FormulaNode> ResponseVariables(FormulaNode response) =>
-        response is CallNode { Function: "cbind" } c ? c.Arguments : [response];
-
-    /// <summary>Takes the random-effects terms out of the top-level sum; returns what is left (null when nothing).</summary>
+    /// <summary>
+    /// Takes the random-effects terms out of the top-level sum, looking inside parentheses as lme4's
+    /// <c>findbars</c> does; returns what is left (null when nothing).
+    /// </summary>
     private static FormulaNode? SplitBars(FormulaNode node, List<(BinaryNode, int)> bars)
     {
         switch (node)
@@ -90,6 +88,11 @@ public sealed class ModelFormula
             case ParenNode { Inner: BinaryNode { Operator: "|" or "||" } bar } paren:
                 bars.Add((bar, paren.Position));
                 return null;
+            case ParenNode { Inner: BinaryNode { Operator: "+" } } paren:
+            {
+                var inner = SplitBars(paren.Inner, bars);
+                return inner is null ? null : ReferenceEquals(inner, paren.Inner) ? paren : paren with { Inner = inner };
+            }
             case BinaryNode { Operator: "|" or "||" } bar:
                 bars.Add((bar, bar.Position));
                 return null;
@@ -98,40 +101,56 @@ public sealed class ModelFormula
         }
     }
 
-    private static IEnumerable<RandomEffectsTerm> RandomTerms(string text, TermExpander expander, BinaryNode bar, int position)
+    /// <summary>
+    /// The lme4 terms of one bar. The left side is expanded on its own, as lme4's <c>model.matrix(~ lhs)</c>
+    /// does, so its variables rank by their order in the left side alone. <c>||</c> is split before
+    /// <c>a/b</c> is expanded (lme4's <c>expandDoubleVerts</c> runs first): <c>(x || a/b)</c> gives
+    /// <c>(1 | b:a)</c>, <c>(1 | a)</c>, <c>(0 + x | b:a)</c>, <c>(0 + x | a)</c>.
+    /// </summary>
+    private static IEnumerable<RandomEffectsTerm> RandomTerms(string text, BinaryNode bar, int position)
     {
-        var effects = expander.Expand(bar.Left);
+        var effects = new TermExpander(text, new Dictionary<string, int>(StringComparer.Ordinal)).Expand(bar.Left);
         var groupings = Groupings(text, bar.Right);
-        foreach (var grouping in groupings)
+        var parts = new List<TermList>();
+        if (bar.Operator == "|")
         {
-            string name = string.Join(":", grouping.Select(g => g.ToString()));
-            if (bar.Operator == "|")
-            {
-                yield return new RandomEffectsTerm(effects, grouping, name, position);
-                continue;
-            }
-            // (a + b || g): the intercept and each term on its own, uncorrelated.
-            if (effects.HasIntercept) yield return new RandomEffectsTerm(new TermList(true, []), grouping, name, position);
-            foreach (var t in effects.Terms) yield return new RandomEffectsTerm(new TermList(false, [t]), grouping, name, position);
+            parts.Add(effects);
+        }
+        else
+        {
+            if (effects.HasIntercept) parts.Add(new TermList(true, []));
+            foreach (var t in effects.Terms) parts.Add(new TermList(false, [t]));
+        }
+        foreach (var part in parts)
+        {
+            foreach (var g in groupings) yield return new RandomEffectsTerm(part, g.Factors, g.Name, position);
         }
     }
 
+    /// <summary>A grouping factor: its variables and lme4's name for it; <paramref name="Atom"/> when the name needs no parentheses inside an interaction.</summary>
+    private readonly record struct Grouping(FormulaNode[] Factors, string Name, bool Atom);
+
     /// <summary>
     /// The grouping factors of a bar's right side: <c>g</c>; <c>a:b</c> (one factor, the interaction);
-    /// <c>a/b</c>, which lme4 expands to <c>b:a</c> then <c>a</c> (innermost first).
+    /// <c>a/b</c>, which lme4 expands to <c>b:a</c> then <c>a</c> (innermost first), and <c>a/b/c</c> to
+    /// <c>c:(b:a)</c>, <c>b:a</c>, <c>a</c>, named as lme4 deparses them.
     /// </summary>
-    private static List<FormulaNode[]> Groupings(string text, FormulaNode node)
+    private static List<Grouping> Groupings(string text, FormulaNode node)
     {
         switch (node)
         {
             case ParenNode p:
-                return Groupings(text, p.Inner);
+            {
+                var inner = Groupings(text, p.Inner);
+                return inner.Count == 1 ? [new Grouping(inner[0].Factors, node.ToString(), true)] : inner;
+            }
             case BinaryNode { Operator: "/" } slash:
             {
                 var outer = Groupings(text, slash.Left);
                 var inner = Groupings(text, slash.Right);
                 if (inner.Count != 1) throw FormulaLexer.Error(text, slash.Right.Position, $"nesting '{slash}' needs a single factor after '/'");
-                var result = new List<FormulaNode[]> { inner[0].Concat(outer[0]).ToArray() };
+                string outerName = outer[0].Atom ? outer[0].Name : "(" + outer[0].Name + ")";
+                var result = new List<Grouping> { new([.. inner[0].Factors, .. outer[0].Factors], inner[0].Name + ":" + outerName, false) };
                 result.AddRange(outer);
                 return result;
             }
@@ -140,10 +159,10 @@ public sealed class ModelFormula
                 var l = Groupings(text, colon.Left);
                 var r = Groupings(text, colon.Right);
                 if (l.Count != 1 || r.Count != 1) throw FormulaLexer.Error(text, colon.Position, $"unsupported grouping '{colon}'");
-                return [[.. l[0], .. r[0]]];
+                return [new Grouping([.. l[0].Factors, .. r[0].Factors], colon.ToString(), false)];
             }
             case Identifier or CallNode:
-                return [[node]];
+                return [new Grouping([node], node.ToString(), true)];
             default:
                 throw FormulaLexer.Error(text, node.Position, $"'{node}' cannot be a grouping factor: write a column (g), an interaction (a:b) or a nesting (a/b)");
         }
