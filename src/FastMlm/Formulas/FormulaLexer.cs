@@ -37,6 +37,7 @@ internal static class FormulaLexer
             {
                 i = ScanNumber(text, i);
                 var span = text.AsSpan(start, i - start);
+                if (span[^1] == 'L') span = span[..^1]; // R's integer suffix: 2L is the number 2
                 if (!double.TryParse(span, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
                 {
                     throw Error(text, start, $"malformed number '{span}'");

@@ -27,7 +27,7 @@ internal sealed class FormulaParser
         if (end.Kind != TokenKind.End)
         {
             throw end.Kind == TokenKind.RightParen
-                ? FormulaLexer.Error(text, end.Position, "unmatched ')'")
+                ? FormulaLexer.Error(text, end.Position, "unexpected ')'")
                 : FormulaLexer.Error(text, end.Position, $"unexpected '{end.Text}'");
         }
         return node;
@@ -62,6 +62,7 @@ internal sealed class FormulaParser
             Take();
             if (Peek.Kind is TokenKind.End or TokenKind.RightParen or TokenKind.Comma)
             {
+                if (op.Text is "|" or "||") throw FormulaLexer.Error(_text, op.Position, $"random-effects term needs a grouping factor after '{op.Text}'");
                 throw FormulaLexer.Error(_text, op.Position, $"'{op.Text}' needs something on its right");
             }
             // '^' is right-associative; the others associate to the left.
@@ -84,7 +85,7 @@ internal sealed class FormulaParser
             {
                 if (Peek.Kind == TokenKind.RightParen) throw FormulaLexer.Error(_text, Peek.Position, "empty parentheses '()'");
                 var inner = Expression(0);
-                Expect(TokenKind.RightParen, t, "unclosed '('");
+                Expect(TokenKind.RightParen, t, "unclosed '(' opened", "')'");
                 return new ParenNode(inner, t.Position);
             }
             case TokenKind.Operator when t.Text is "-" or "+":
@@ -117,18 +118,19 @@ internal sealed class FormulaParser
                 Take();
             }
         }
-        Expect(TokenKind.RightParen, open, $"unclosed '(' of {name.Text}()");
+        Expect(TokenKind.RightParen, open, $"unclosed '(' of {name.Text}() opened", "',' or ')'");
         return new CallNode(name.Text, args, name.Position);
     }
 
-    private void Expect(TokenKind kind, Token opener, string message)
+    /// <summary>Takes the closing token; at the end of the text the error points at the opener, elsewhere at what was found instead.</summary>
+    private void Expect(TokenKind kind, Token opener, string unclosed, string expected)
     {
         if (Peek.Kind == kind)
         {
             Take();
             return;
         }
-        if (Peek.Kind == TokenKind.End) throw FormulaLexer.Error(_text, opener.Position, message);
-        throw FormulaLexer.Error(_text, Peek.Position, $"unexpected '{Peek.Text}' ({message})");
+        if (Peek.Kind == TokenKind.End) throw FormulaLexer.Error(_text, opener.Position, unclosed);
+        throw FormulaLexer.Error(_text, Peek.Position, $"unexpected '{Peek.Text}' where {expected} was expected");
     }
 }

@@ -68,7 +68,7 @@ public sealed class ModelFormulaTests
 
     [Fact]
     public void ThreeLevelNesting_GivesThreeTerms() =>
-        Assert.Equal(["c:b:a", "b:a", "a"], ModelFormula.Parse("y ~ 1 + (1 | a/b/c)").Random.Select(r => r.GroupName));
+        Assert.Equal(["c:(b:a)", "b:a", "a"], ModelFormula.Parse("y ~ 1 + (1 | a/b/c)").Random.Select(r => r.GroupName));
 
     [Fact]
     public void InteractionGrouping_IsOneFactor()
@@ -140,8 +140,8 @@ public sealed class ModelFormulaTests
     [InlineData("y ~ x + 2", 9, "the number 2 cannot be a term")]
     [InlineData("y ~ x * (1 | g)", 12, "must stand on its own")]
     [InlineData("y ~ x ~ z", 3, "one '~'")]
-    [InlineData("y ~ x + (1 | )", 12, "'|' needs something on its right")]
-    [InlineData("y ~ x)", 6, "unmatched ')'")]
+    [InlineData("y ~ x + (1 | )", 12, "random-effects term needs a grouping factor after '|'")]
+    [InlineData("y ~ x)", 6, "unexpected ')'")]
     [InlineData("y ~ `x", 5, "unclosed backquote")]
     [InlineData("y ~ log(x", 8, "unclosed '(' of log()")]
     [InlineData("y ~ x %o% z", 7, "unsupported operator '%o%'")]
