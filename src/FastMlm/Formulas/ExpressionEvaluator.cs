@@ -183,7 +183,10 @@ public static class ExpressionEvaluator
         return new NumericColumn(name, values);
     }
 
-    /// <summary><c>factor(x)</c> of a numeric column: levels are the distinct values in numeric order, labelled as R labels them.</summary>
+    /// <summary>
+    /// <c>factor(x)</c> of a numeric column: levels are the distinct values in numeric order, labelled as R labels
+    /// them; as in R, values whose labels coincide (<c>0.1 + 0.2</c> and <c>0.3</c>, both "0.3") share a level.
+    /// </summary>
     internal static CategoricalColumn NumericAsFactor(NumericColumn x, string name)
     {
         var all = x.Values.ToArray();
@@ -193,11 +196,19 @@ public static class ExpressionEvaluator
         {
             if (!double.IsNaN(v) && (distinct.Count == 0 || distinct[^1] != v)) distinct.Add(v);
         }
-        var levels = distinct.ToArray();
+        var values = distinct.ToArray();
+        var labels = new List<string>(values.Length);
+        var levelOf = new int[values.Length];
+        for (int k = 0; k < values.Length; k++)
+        {
+            var label = RNumberFormat.Format(values[k]);
+            if (labels.Count == 0 || labels[^1] != label) labels.Add(label);
+            levelOf[k] = labels.Count - 1;
+        }
         var src = x.Values;
         var codes = new int[src.Length];
-        for (int i = 0; i < codes.Length; i++) codes[i] = double.IsNaN(src[i]) ? -1 : Array.BinarySearch(levels, src[i]);
-        return new CategoricalColumn(name, codes, levels.Select(RNumberFormat.Format).ToArray());
+        for (int i = 0; i < codes.Length; i++) codes[i] = double.IsNaN(src[i]) ? -1 : levelOf[Array.BinarySearch(values, src[i])];
+        return new CategoricalColumn(name, codes, labels.ToArray());
     }
 
     private static Column Rename(Column column, string name) => column switch
