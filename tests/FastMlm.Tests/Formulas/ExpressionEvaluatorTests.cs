@@ -88,4 +88,54 @@ public sealed class ExpressionEvaluatorTests
     [Fact]
     public void FactorOfCategorical_IsTheSameFactor() =>
         Assert.Equal(["F", "M"], Assert.IsType<CategoricalColumn>(Eval("factor(sex)")).Levels);
+
+    [Fact]
+    public void FactorOfNumbers_MergesValuesWithTheSameRLabel()
+    {
+        var data = new DataFrame([new NumericColumn("v", [0.1 + 0.2, 0.3, 1])], "test");
+        var f = Assert.IsType<CategoricalColumn>(ExpressionEvaluator.Evaluate(Variable("factor(v)"), data));
+        Assert.Equal(["0.3", "1"], f.Levels);
+        Assert.Equal([0, 0, 1], f.Codes.ToArray());
+    }
+
+    [Fact]
+    public void LogOfMissing_IsMissingNotAnError()
+    {
+        var v = Assert.IsType<NumericColumn>(Eval("log(t)")).Values.ToArray();
+        Assert.Equal(Math.Log(175), v[0], 12);
+        Assert.True(double.IsNaN(v[4]));
+    }
+
+    [Fact]
+    public void SqrtOfNegative_IsAnErrorNamingRowAndValue()
+    {
+        var e = Assert.Throws<DataException>(() => Eval("sqrt(I(x - 2))"));
+        Assert.Contains("data row 1", e.Message, StringComparison.Ordinal);
+        Assert.Contains("-1", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DivisionByZero_IsAnErrorNamingTheRow() =>
+        Assert.Contains("data row 4", Assert.Throws<DataException>(() => Eval("I(t/x)")).Message, StringComparison.Ordinal);
+
+    [Fact]
+    public void Cbind_IsOnlyAllowedAsTheResponse() =>
+        Assert.Contains("cbind() is only allowed as the response",
+            Assert.Throws<FormulaException>(() => ExpressionEvaluator.Evaluate(ModelFormula.Parse("cbind(x, t) ~ 1").Response, s_data)).Message,
+            StringComparison.Ordinal);
+
+    [Fact]
+    public void Column_IsReturnedUnderItsDeparsedName()
+    {
+        var data = new DataFrame([new NumericColumn("my col", [1, 2])], "test");
+        Assert.Equal("`my col`", ExpressionEvaluator.Evaluate(Variable("`my col`"), data).Name);
+    }
+
+    [Fact]
+    public void ResponseExpression_IsEvaluatedElementwise() =>
+        Assert.Equal([-2.0, -8, -18, 0], Assert.IsType<NumericColumn>(ExpressionEvaluator.Evaluate(ModelFormula.Parse("-(x * 2) ~ 1").Response, s_data)).Values.ToArray()[..4]);
+
+    [Fact]
+    public void UnknownColumn_ErrorCarriesItsPosition() =>
+        Assert.Equal(8, Assert.Throws<FormulaException>(() => Eval("log(tt)")).Position);
 }
