@@ -60,15 +60,7 @@ public static class ExpressionEvaluator
             {
                 var x = Numeric(b.Left, data, label);
                 var y = Numeric(b.Right, data, label);
-                Func<double, double, double> f = b.Operator switch
-                {
-                    "+" => static (p, q) => p + q,
-                    "-" => static (p, q) => p - q,
-                    "*" => static (p, q) => p * q,
-                    "/" => static (p, q) => p / q,
-                    _ => Math.Pow,
-                };
-                return Zip(x, y, f, b.ToString(), label);
+                return Zip(x, y, b.Operator, b.ToString(), label);
             }
             case BinaryNode b:
                 throw new FormulaException($"operator '{b.Operator}' cannot be evaluated inside '{label}' (position {b.Position + 1})", "", b.Position);
@@ -135,21 +127,34 @@ public static class ExpressionEvaluator
         return new NumericColumn(name, values);
     }
 
-    private static NumericColumn Zip(NumericColumn x, NumericColumn y, Func<double, double, double> f, string name, string label)
+    /// <summary>
+    /// <c>x op y</c> elementwise: <c>+ - * /</c> a vector at a time, then one pass over the results that are not
+    /// finite (missing stays missing; finite inputs giving a non-finite result are an error); <c>^</c> one by one.
+    /// </summary>
+    private static NumericColumn Zip(NumericColumn x, NumericColumn y, string op, string name, string label)
     {
         var a = x.Values;
         var b = y.Values;
         var values = new double[a.Length];
+        if (ElementwiseArithmetic.Supports(op))
+        {
+            ElementwiseArithmetic.Apply(op, a, b, values); // NaN in, NaN out
+        }
+        else
+        {
+            // Math.Pow(NaN, 0) and Math.Pow(1, NaN) are 1; a missing input must still give a missing result.
+            for (int i = 0; i < values.Length; i++) values[i] = double.IsNaN(a[i]) || double.IsNaN(b[i]) ? double.NaN : Math.Pow(a[i], b[i]);
+        }
         for (int i = 0; i < values.Length; i++)
         {
+            double r = values[i];
+            if (double.IsFinite(r)) continue;
             double p = a[i], q = b[i];
-            double r = f(p, q);
-            if (!double.IsFinite(r) && double.IsFinite(p) && double.IsFinite(q))
+            if (double.IsFinite(p) && double.IsFinite(q))
             {
                 throw new DataException(string.Create(CultureInfo.InvariantCulture,
                     $"'{name}' in '{label}' is not finite in data row {i + 1} ({RNumberFormat.Format(p)} and {RNumberFormat.Format(q)} give {RNumberFormat.Format(r)})"));
             }
-            values[i] = double.IsNaN(p) || double.IsNaN(q) ? double.NaN : r;
         }
         return new NumericColumn(name, values);
     }

@@ -138,4 +138,39 @@ public sealed class ExpressionEvaluatorTests
     [Fact]
     public void UnknownColumn_ErrorCarriesItsPosition() =>
         Assert.Equal(8, Assert.Throws<FormulaException>(() => Eval("log(tt)")).Position);
+
+    [Theory]
+    [InlineData("+")]
+    [InlineData("-")]
+    [InlineData("*")]
+    [InlineData("/")]
+    [InlineData("^")]
+    public void ArithmeticOverLongColumns_EqualsScalarArithmeticAndKeepsMissing(string op)
+    {
+        const int n = 37; // more than one SIMD vector, with a remainder
+        var a = Enumerable.Range(0, n).Select(i => i % 5 == 3 ? double.NaN : 1 + (i * 0.37)).ToArray();
+        var b = Enumerable.Range(0, n).Select(i => i % 7 == 2 ? double.NaN : 0.5 + (i % 4)).ToArray();
+        var data = new DataFrame([new NumericColumn("a", a), new NumericColumn("b", b)], "test");
+        var v = Assert.IsType<NumericColumn>(ExpressionEvaluator.Evaluate(Variable($"I(a {op} b)"), data)).Values.ToArray();
+        for (int i = 0; i < n; i++)
+        {
+            double expected = double.IsNaN(a[i]) || double.IsNaN(b[i]) ? double.NaN : op switch
+            {
+                "+" => a[i] + b[i],
+                "-" => a[i] - b[i],
+                "*" => a[i] * b[i],
+                "/" => a[i] / b[i],
+                _ => Math.Pow(a[i], b[i]),
+            };
+            Assert.Equal(expected, v[i]);
+        }
+    }
+
+    [Fact]
+    public void PowerOfMissing_IsMissingEvenForPowerZero()
+    {
+        var v = Assert.IsType<NumericColumn>(Eval("I(t^0)")).Values.ToArray();
+        Assert.Equal(1.0, v[0]);
+        Assert.True(double.IsNaN(v[4]));
+    }
 }
