@@ -34,7 +34,7 @@ internal static class Deparser
                 sb.Append(RNumberFormat.Format(n.Value));
                 break;
             case CallNode c:
-                sb.Append(c.Function).Append('(');
+                sb.Append(IsSyntactic(c.Function) ? c.Function : "`" + c.Function + "`").Append('(');
                 for (int i = 0; i < c.Arguments.Count; i++)
                 {
                     if (i > 0) sb.Append(", ");

@@ -39,7 +39,10 @@ public sealed record TermList(bool HasIntercept, IReadOnlyList<ModelTerm> Terms)
 /// </summary>
 /// <param name="Effects">The left-hand side, expanded like a fixed part (<c>1 + x</c>, <c>0 + f</c>).</param>
 /// <param name="Grouping">The grouping variables; <c>a:b</c> gives two.</param>
-/// <param name="GroupName">lme4's name of the grouping factor: <c>g</c>, <c>recipe:replicate</c>, or <c>b:a</c> for the inner term of <c>a/b</c>.</param>
+/// <param name="GroupName">
+/// lme4's name of the grouping factor, as lme4 deparses it: <c>g</c>, <c>recipe:replicate</c>, <c>b:a</c> for the inner
+/// term of <c>a/b</c>, <c>c:(b:a)</c> for the innermost term of <c>a/b/c</c>.
+/// </param>
 /// <param name="Position">Offset of the term in the formula text, for error messages.</param>
 public sealed record RandomEffectsTerm(TermList Effects, IReadOnlyList<FormulaNode> Grouping, string GroupName, int Position)
 {

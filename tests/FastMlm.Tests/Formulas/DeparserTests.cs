@@ -61,6 +61,8 @@ public sealed class DeparserTests
     [InlineData("`.2a` + b", "`.2a` + b")]
     [InlineData("`if` + b", "`if` + b")]
     [InlineData("`2x`:b", "`2x`:b")]
+    [InlineData("`x y`(z)", "`x y`(z)")]
+    [InlineData("`log`(x)", "log(x)")]
     public void Names_AreBackquotedOnlyWhenNotSyntactic(string expression, string expected) => Assert.Equal(expected, Deparse(expression));
 
     [Fact]
