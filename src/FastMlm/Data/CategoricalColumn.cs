@@ -38,9 +38,6 @@ public sealed class CategoricalColumn : Column
     public override bool IsMissing(int row) => _codes[row] < 0;
 
     /// <inheritdoc />
-    public override string Kind => $"categorical ({_levels.Length} levels)";
-
-    /// <inheritdoc />
     public override string FormatValue(int row) => _codes[row] < 0 ? "NA" : _levels[_codes[row]];
 
     /// <summary>

@@ -31,9 +31,6 @@ public abstract class Column
         }
     }
 
-    /// <summary>A short description of the column's kind, for listings ("numeric", "categorical (3 levels)").</summary>
-    public abstract string Kind { get; }
-
     /// <summary>The value in <paramref name="row"/> as text (R's formatting for numbers; "NA" when missing).</summary>
     public abstract string FormatValue(int row);
 }

@@ -76,7 +76,4 @@ public sealed class MissingValueCodes
         }
         return false;
     }
-
-    /// <summary>Whether any user codes are numeric, so numeric columns must be checked against them.</summary>
-    public bool HasNumericCodes => _numbers.Length > 0;
 }

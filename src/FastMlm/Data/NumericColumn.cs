@@ -25,8 +25,5 @@ public sealed class NumericColumn : Column
     public override bool IsMissing(int row) => double.IsNaN(_values[row]);
 
     /// <inheritdoc />
-    public override string Kind => "numeric";
-
-    /// <inheritdoc />
     public override string FormatValue(int row) => RNumberFormat.Format(_values[row]);
 }

@@ -11,8 +11,8 @@ namespace FastMlm.Design;
 /// </summary>
 internal static class ModelMatrixBuilder
 {
-    /// <summary>A model matrix with its column names and, per column, the index of the term it belongs to (-1 for the intercept).</summary>
-    public sealed record Result(DenseMatrix Matrix, string[] Names, int[] TermOfColumn);
+    /// <summary>A model matrix with its column names.</summary>
+    public sealed record Result(DenseMatrix Matrix, string[] Names);
 
     public static Result Build(ModelFrame frame, TermList part)
     {
@@ -20,33 +20,31 @@ internal static class ModelMatrixBuilder
         int n = frame.RowCount;
 
         // Each term is a list of factors of columns; count the columns first to allocate X once.
-        var plans = new List<(int Term, List<Piece> Pieces)>();
+        var plans = new List<(List<Piece> Pieces, int Width)>();
         int p = part.HasIntercept ? 1 : 0;
         for (int t = 0; t < part.Terms.Count; t++)
         {
             var pieces = new List<Piece>();
             var vars = part.Terms[t].Variables;
             for (int k = 0; k < vars.Count; k++) pieces.Add(Piece.Of(frame.Variable(vars[k]), vars[k].ToString(), codings[t][k]));
-            plans.Add((t, pieces));
-            p += pieces.Aggregate(1, (acc, piece) => checked(acc * piece.Width));
+            int width = pieces.Aggregate(1, (acc, piece) => checked(acc * piece.Width));
+            plans.Add((pieces, width));
+            p += width;
         }
 
         var matrix = new DenseMatrix(n, p);
         var names = new string[p];
-        var termOf = new int[p];
         int col = 0;
         if (part.HasIntercept)
         {
             matrix.Column(0).Fill(1.0);
             names[0] = "(Intercept)";
-            termOf[0] = -1;
             col = 1;
         }
-        foreach (var (term, pieces) in plans)
+        foreach (var (pieces, width) in plans)
         {
             // Enumerate the Kronecker product with the first variable varying fastest.
             var index = new int[pieces.Count];
-            int width = pieces.Aggregate(1, (acc, piece) => acc * piece.Width);
             for (int c = 0; c < width; c++)
             {
                 var target = matrix.Column(col);
@@ -58,7 +56,6 @@ internal static class ModelMatrixBuilder
                     label[k] = pieces[k].ColumnName(index[k]);
                 }
                 names[col] = string.Join(":", label);
-                termOf[col] = term;
                 col++;
                 for (int k = 0; k < pieces.Count; k++)
                 {
@@ -67,7 +64,7 @@ internal static class ModelMatrixBuilder
                 }
             }
         }
-        return new Result(matrix, names, termOf);
+        return new Result(matrix, names);
     }
 
     /// <summary>One variable's contribution to a term: a numeric column, or the indicator columns of a factor's levels.</summary>
