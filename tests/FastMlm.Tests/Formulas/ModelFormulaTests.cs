@@ -128,44 +128,4 @@ public sealed class ModelFormulaTests
         var minus = Assert.IsType<UnaryNode>(call.Arguments[0]);
         Assert.IsType<BinaryNode>(minus.Operand);
     }
-
-    [Theory]
-    [InlineData("Reaction ~ Days + (1 | Subject", 19, "unclosed '('")]
-    [InlineData("Reaction ~ Days + ) ", 17, "'+' needs something on its right")]
-    [InlineData("Reaction ~ Days +", 17, "needs something on its right")]
-    [InlineData("Reaction Days", 10, "unexpected 'Days'")]
-    [InlineData("Reaction", 9, "missing '~'")]
-    [InlineData("~ Days + (1 | Subject)", 1, "missing response")]
-    [InlineData("y ~ x $ z", 7, "unexpected character '$'")]
-    [InlineData("y ~ x + 2", 9, "the number 2 cannot be a term")]
-    [InlineData("y ~ x * (1 | g)", 12, "must stand on its own")]
-    [InlineData("y ~ x ~ z", 3, "one '~'")]
-    [InlineData("y ~ x + (1 | )", 12, "random-effects term needs a grouping factor after '|'")]
-    [InlineData("y ~ x)", 6, "unexpected ')'")]
-    [InlineData("y ~ `x", 5, "unclosed backquote")]
-    [InlineData("y ~ log(x", 8, "unclosed '(' of log()")]
-    [InlineData("y ~ x %o% z", 7, "unsupported operator '%o%'")]
-    [InlineData("y ~ .", 5, "'.' (all other columns) is not supported")]
-    [InlineData("y ~ (a + b)^x", 13, "must be a whole number")]
-    public void SyntaxError_NamesTheProblemAndPosition(string formula, int column, string what)
-    {
-        var e = Assert.Throws<FormulaException>(() => ModelFormula.Parse(formula));
-        Assert.Contains(what, e.Message);
-        Assert.Equal(column, e.Position + 1);
-        Assert.Contains($"at position {column}", e.Message);
-        Assert.Equal(formula, e.Formula);
-    }
-
-    [Theory]
-    [InlineData("")]
-    [InlineData("   ")]
-    public void EmptyFormula_IsAnError(string formula) =>
-        Assert.Contains("empty formula", Assert.Throws<FormulaException>(() => ModelFormula.Parse(formula)).Message);
-
-    [Fact]
-    public void Pointer_ShowsACaretUnderTheFault()
-    {
-        var e = Assert.Throws<FormulaException>(() => ModelFormula.Parse("y ~ x + (1 | g"));
-        Assert.Equal("y ~ x + (1 | g" + Environment.NewLine + "        ^", e.Pointer);
-    }
 }
