@@ -1,0 +1,41 @@
+using FastMlm.Data;
+using FastMlm.Design;
+using FastMlm.Models;
+
+namespace FastMlm.Tests.Models;
+
+/// <summary>Single evaluations of the profiled criterion against values lme4 computes for the same θ.</summary>
+public sealed class ProfiledLmmTests
+{
+    private static ProfiledLmm Build(string data, string formula, bool reml = false) =>
+        new(ModelDesign.Build(BuiltInData.Load(data), formula), reml);
+
+    [Fact]
+    public void Dyestuff_MlDevianceAtFixedTheta_MatchesLme4ToRounding()
+    {
+        var model = Build("dyestuff", "Yield ~ 1 + (1 | Batch)");
+        double value = model.Evaluate([0.713]);
+        Assert.Equal(327.34216280954615, value, 1e-10);
+    }
+
+    [Fact]
+    public void Sleepstudy_MlDevianceAtLme4Optimum_MatchesLme4()
+    {
+        var model = Build("sleepstudy", "Reaction ~ 1 + Days + (1 + Days | Subject)");
+        double value = model.Evaluate([0.929225313686767, 0.0181656162396117, 0.222645382604803]);
+        Assert.Equal(1751.9393444632, value, 1e-6);
+    }
+
+    [Theory]
+    [InlineData("penicillin", "diameter ~ 1 + (1 | plate) + (1 | sample)", new[] { 1.53967772721051, 3.51241584871638 }, -165.430294495543, 332.270010321512)]
+    [InlineData("pastes", "strength ~ 1 + (1 | batch/cask)", new[] { 3.52690183933801, 1.56346049446606 }, -123.495372926743, 248.039644009875)]
+    [InlineData("hsb82", "mAch ~ 1 + ses + (1 | school) + (0 + ses | school)", new[] { 0.363030134717121, 0.107311109109759 }, -23320.3315188828, 46636.7524973245)]
+    [InlineData("cake", "angle ~ recipe * factor(temperature) + (1 | recipe:replicate)", new[] { 1.42959163246083 }, -816.623090736167, 1679.05186525477)]
+    public void RemlFits_CriterionAndMlDevianceAtLme4Theta_MatchLme4(string data, string formula, double[] theta, double logLik, double mlDeviance)
+    {
+        var model = Build(data, formula, reml: true);
+        double value = model.Evaluate(theta);
+        Assert.Equal(-2 * logLik, value, 1e-6 * Math.Abs(logLik));
+        Assert.Equal(mlDeviance, model.MlDeviance, 1e-6 * mlDeviance);
+    }
+}
