@@ -1,6 +1,6 @@
 using System.CommandLine;
 using FastMlm.Data;
-using FastMlm.Design;
+using FastMlm.Models;
 using FastMlm.Reporting;
 
 namespace FastMlm.Cli.Commands;
@@ -8,32 +8,32 @@ namespace FastMlm.Cli.Commands;
 /// <summary><c>fastmlm demo</c>: the seed examples on built-in data.</summary>
 internal static class DemoCommand
 {
-    /// <summary>The demo models: the courses' exam and popularity sequences, sleepstudy, crossed and nested designs.</summary>
-    internal static readonly (string Data, string Formula, string Title)[] Models =
+    /// <summary>The demo models: the courses' exam and popularity sequences (by ML, as the courses compare them), sleepstudy, crossed and nested designs (by REML).</summary>
+    internal static readonly (string Data, string Formula, bool Reml, string Title)[] Models =
     [
-        ("exam", "normexam ~ 1 + (1 | school)", "exam: the empty model (its ICC)"),
-        ("exam", "normexam ~ standlrt + (1 | school)", "exam: random intercept"),
-        ("exam", "normexam ~ standlrt + (1 + standlrt | school)", "exam: random slope"),
-        ("popular", "popular ~ extrav + sex + (1 | class)", "popular: random intercept"),
-        ("popular", "popular ~ extrav + sex + (1 + extrav | class)", "popular: random slope"),
-        ("popular", "popular ~ extrav + sex + texp + (1 + extrav | class)", "popular: random slope with teacher experience"),
-        ("sleepstudy", "Reaction ~ Days + (Days | Subject)", "sleepstudy: correlated random intercept and slope"),
-        ("penicillin", "diameter ~ 1 + (1 | plate) + (1 | sample)", "penicillin: crossed random effects"),
-        ("pastes", "strength ~ 1 + (1 | batch/cask)", "pastes: nested random effects"),
+        ("exam", "normexam ~ 1 + (1 | school)", false, "exam: the empty model (its ICC)"),
+        ("exam", "normexam ~ standlrt + (1 | school)", false, "exam: random intercept"),
+        ("exam", "normexam ~ standlrt + (1 + standlrt | school)", false, "exam: random slope"),
+        ("popular", "popular ~ extrav + sex + (1 | class)", false, "popular: random intercept"),
+        ("popular", "popular ~ extrav + sex + (1 + extrav | class)", false, "popular: random slope"),
+        ("popular", "popular ~ extrav + sex + texp + (1 + extrav | class)", false, "popular: random slope with teacher experience"),
+        ("sleepstudy", "Reaction ~ Days + (Days | Subject)", true, "sleepstudy: correlated random intercept and slope"),
+        ("penicillin", "diameter ~ 1 + (1 | plate) + (1 | sample)", true, "penicillin: crossed random effects"),
+        ("pastes", "strength ~ 1 + (1 | batch/cask)", true, "pastes: nested random effects"),
     ];
 
     public static Command Create(CliContext context)
     {
-        var command = new Command("demo", "Build the demo models on the built-in data and show each model's design.");
+        var command = new Command("demo", "Fit the demo models on the built-in data and print their summaries.");
         command.SetAction(_ =>
         {
             var cache = new Dictionary<string, DataFrame>(StringComparer.Ordinal);
-            foreach (var (data, formula, title) in Models)
+            foreach (var (data, formula, reml, title) in Models)
             {
                 if (!cache.TryGetValue(data, out var frame)) cache[data] = frame = BuiltInData.Load(data);
-                var design = ModelDesign.Build(frame, formula);
+                var fit = LinearMixedModel.Fit(frame, formula, new LmmOptions { Reml = reml });
                 context.Out.WriteLine($"== {title}");
-                context.Out.WriteLine(DesignReport.Describe(design));
+                context.Out.WriteLine(FitSummary.Describe(fit));
             }
             return Cli.Success;
         });

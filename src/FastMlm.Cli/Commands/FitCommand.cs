@@ -10,7 +10,7 @@ using Spectre.Console;
 
 namespace FastMlm.Cli.Commands;
 
-/// <summary><c>fastmlm fit</c>: reads the data, parses the formula and builds the model.</summary>
+/// <summary><c>fastmlm fit</c>: reads the data, fits the model, prints lme4's summary and optionally writes JSON.</summary>
 internal static class FitCommand
 {
     private static readonly Dictionary<Family, string[]> s_links = new()
@@ -49,9 +49,11 @@ internal static class FitCommand
             Arity = ArgumentArity.ZeroOrOne,
         };
 
+        var design = new Option<bool>("--design") { Description = "Show the model's design (rows used, X, random-effects terms) instead of fitting." };
+
         var command = new Command("fit", "Fit a linear or generalized linear mixed model.")
         {
-            data, formula, reml, ml, family, link, nagq, na, sep, json,
+            data, formula, reml, ml, family, link, nagq, na, sep, json, design,
         };
         command.SetAction(parse =>
         {
@@ -65,14 +67,16 @@ internal static class FitCommand
                 Nagq: parse.GetValue(nagq),
                 Na: parse.GetValue(na),
                 Separator: parse.GetValue(sep),
-                JsonRequested: parse.GetResult(json) is not null);
+                JsonRequested: parse.GetResult(json) is not null,
+                JsonFile: parse.GetValue(json),
+                DesignOnly: parse.GetValue(design));
             return Run(context, settings);
         });
         return command;
     }
 
     private sealed record FitSettings(
-        string Data, string Formula, bool Reml, bool Ml, string Family, string? Link, int? Nagq, string? Na, string? Separator, bool JsonRequested);
+        string Data, string Formula, bool Reml, bool Ml, string Family, string? Link, int? Nagq, string? Na, string? Separator, bool JsonRequested, string? JsonFile, bool DesignOnly);
 
     private static int Run(CliContext context, FitSettings s)
     {
@@ -88,7 +92,11 @@ internal static class FitCommand
             if (q < 0) throw new UsageException("--nagq must be 0 or more");
         }
         if (s.Reml && family != Family.Gaussian) throw new UsageException("--reml applies to linear (gaussian) models only");
-        if (s.JsonRequested) throw new UsageException("--json writes fit results, and this build does not estimate models yet: it builds and shows the design");
+        if (s.DesignOnly && s.JsonRequested) throw new UsageException("--design shows the design without fitting, so there is no result for --json");
+        if (family != Family.Gaussian && !s.DesignOnly)
+        {
+            throw new ModelException($"{family.RName()} models (GLMMs) cannot be fitted yet; this version fits linear mixed models (--family gaussian)");
+        }
 
         var parsedFormula = ModelFormula.Parse(s.Formula);
         var options = new DataReadOptions
@@ -104,9 +112,20 @@ internal static class FitCommand
             context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"read {frame.RowCount:N0} rows of '{frame.Source}' in {clock.Elapsed.TotalSeconds:F1} s"));
         }
-        var design = ModelDesign.Build(frame, parsedFormula, family);
-        context.Out.Write(DesignReport.Describe(design));
-        context.Error.WriteLine("note: this build constructs and checks the model's design; estimation is not part of it yet");
+        if (s.DesignOnly)
+        {
+            context.Out.Write(DesignReport.Describe(ModelDesign.Build(frame, parsedFormula, family)));
+            return Cli.Success;
+        }
+        var fit = WithProgress("fitting", () => LinearMixedModel.Fit(frame, s.Formula, new LmmOptions { Reml = !s.Ml }));
+        if (s.JsonRequested && s.JsonFile is null)
+        {
+            context.Out.Write(FitJson.Serialize(fit));
+            foreach (var m in fit.Messages) context.Error.WriteLine("note: " + m);
+            return Cli.Success;
+        }
+        if (s.JsonFile is not null) FitJson.WriteFile(s.JsonFile, fit);
+        context.Out.Write(FitSummary.Describe(fit));
         return Cli.Success;
     }
 

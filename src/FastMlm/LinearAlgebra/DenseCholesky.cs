@@ -186,137 +186,184 @@ internal static class Kernels
 
 /// <summary>
 /// <c>C -= A · B'</c> on column-major sub-blocks of (possibly one and the same) storage: C is m×nc at
-/// (ci, cj), A is m×k at (ai, aj), B is nc×k at (bi, bj), all with leading dimension ld. Tiles of 16 rows by
-/// 4 columns are accumulated in registers across the whole inner dimension, so each element of C is loaded and
-/// stored once; large updates split their rows between threads.
+/// (ci, cj), A is m×k at (ai, aj), B is nc×k at (bi, bj), all with leading dimension ld. B is packed once so
+/// that the eight values a step needs are adjacent, and each 16-row strip of A is packed (zero-padded) before
+/// the micro-kernel runs over it; a tile of 16 rows by 8 columns is accumulated in registers across the whole
+/// inner dimension, so each element of C is loaded and stored once. Large updates split their row strips
+/// between threads. Packing buffers are kept per thread and reused, so a steady stream of calls allocates
+/// nothing.
 /// </summary>
 internal static class Gemm
 {
     private const int TileRows = 16;
-    private const int TileColumns = 4;
+    private const int TileColumns = 8;
     private const long ParallelWork = 1L << 22;
 
-    /// <summary>C -= A · B' for the sub-blocks described on the class; rows split between threads when the work is large.</summary>
+    [ThreadStatic]
+    private static double[]? t_packedA;
+
+    [ThreadStatic]
+    private static double[]? t_packedB;
+
+    /// <summary>C -= A · B' for the sub-blocks described on the class.</summary>
     public static void MultiplySubtractTransposed(
         double[] a, int ai, int aj, double[] b, int bi, int bj, double[] c, int ci, int cj,
         int m, int nc, int k, int ld, SimdWidth width)
     {
         if (m == 0 || nc == 0 || k == 0) return;
-        long work = (long)m * nc * k;
-        int rowTiles = (m + TileRows - 1) / TileRows;
-        int threads = Math.Min(Environment.ProcessorCount, rowTiles);
-        if (work < ParallelWork || threads < 2)
+        if (width == SimdWidth.Scalar)
         {
-            Run(a, ai, aj, b, bi, bj, c, ci, cj, 0, m, nc, k, ld, width);
+            ScalarBlock(a, ai, aj, b, bi, bj, c, ci, cj, 0, m, 0, nc, k, ld);
             return;
         }
-        int tilesPerThread = (rowTiles + threads - 1) / threads;
+        int ncPad = (nc + TileColumns - 1) / TileColumns * TileColumns;
+        var bp = Buffer(ref t_packedB, ncPad * k);
+        for (int p = 0; p < k; p++)
+        {
+            int src = bi + ((bj + p) * ld);
+            int dst = p * ncPad;
+            for (int col = 0; col < nc; col++) bp[dst + col] = b[src + col];
+            for (int col = nc; col < ncPad; col++) bp[dst + col] = 0;
+        }
+        long work = (long)m * nc * k;
+        int strips = (m + TileRows - 1) / TileRows;
+        int threads = Math.Min(Environment.ProcessorCount, strips);
+        if (work < ParallelWork || threads < 2)
+        {
+            Run(a, ai, aj, bp, c, ci, cj, 0, m, nc, ncPad, k, ld, width);
+            return;
+        }
+        int stripsPerThread = (strips + threads - 1) / threads;
         Parallel.For(0, threads, t =>
         {
-            int r0 = t * tilesPerThread * TileRows;
-            int r1 = Math.Min(m, r0 + (tilesPerThread * TileRows));
-            if (r0 < r1) Run(a, ai, aj, b, bi, bj, c, ci, cj, r0, r1, nc, k, ld, width);
+            int r0 = t * stripsPerThread * TileRows;
+            int r1 = Math.Min(m, r0 + (stripsPerThread * TileRows));
+            if (r0 < r1) Run(a, ai, aj, bp, c, ci, cj, r0, r1, nc, ncPad, k, ld, width);
         });
     }
 
-    private static void Run(
-        Span<double> a, int ai, int aj, Span<double> b, int bi, int bj, Span<double> c, int ci, int cj,
-        int r0, int r1, int nc, int k, int ld, SimdWidth width)
+    private static double[] Buffer(ref double[]? slot, int length)
     {
-        ref double ar = ref MemoryMarshal.GetReference(a);
-        ref double br = ref MemoryMarshal.GetReference(b);
-        ref double cr = ref MemoryMarshal.GetReference(c);
-        int r = r0;
-        if (width != SimdWidth.Scalar)
-        {
-            for (; r + TileRows <= r1; r += TileRows)
-            {
-                int col = 0;
-                for (; col + TileColumns <= nc; col += TileColumns)
-                {
-                    if (width == SimdWidth.Vector512) Tile512(ref ar, ai + r + ((nint)aj * ld), ref br, bi + col + ((nint)bj * ld), ref cr, ci + r + ((nint)(cj + col) * ld), k, ld);
-                    else Tile256(ref ar, ai + r + ((nint)aj * ld), ref br, bi + col + ((nint)bj * ld), ref cr, ci + r + ((nint)(cj + col) * ld), k, ld);
-                }
-                for (; col < nc; col++) ScalarBlock(a, ai, aj, b, bi, bj, c, ci, cj, r, r + TileRows, col, col + 1, k, ld);
-            }
-        }
-        if (r < r1) ScalarBlock(a, ai, aj, b, bi, bj, c, ci, cj, r, r1, 0, nc, k, ld);
+        if (slot is null || slot.Length < length) slot = new double[Math.Max(length, slot is null ? 0 : slot.Length * 2)];
+        return slot;
     }
 
+    private static void Run(double[] a, int ai, int aj, double[] bp, double[] c, int ci, int cj, int r0, int r1, int nc, int ncPad, int k, int ld, SimdWidth width)
+    {
+        var ap = Buffer(ref t_packedA, TileRows * k);
+        Span<double> tile = stackalloc double[TileRows * TileColumns];
+        ref double apr = ref MemoryMarshal.GetArrayDataReference(ap);
+        ref double bpr = ref MemoryMarshal.GetArrayDataReference(bp);
+        for (int r = r0; r < r1; r += TileRows)
+        {
+            int rows = Math.Min(TileRows, r1 - r);
+            for (int p = 0; p < k; p++)
+            {
+                int src = ai + r + ((aj + p) * ld);
+                int dst = p * TileRows;
+                a.AsSpan(src, rows).CopyTo(ap.AsSpan(dst, rows));
+                if (rows < TileRows) ap.AsSpan(dst + rows, TileRows - rows).Clear();
+            }
+            for (int col = 0; col < nc; col += TileColumns)
+            {
+                if (width == SimdWidth.Vector512) Tile512(ref apr, ref bpr, col, ncPad, k, tile);
+                else Tile256(ref apr, ref bpr, col, ncPad, k, tile);
+                int cols = Math.Min(TileColumns, nc - col);
+                for (int j = 0; j < cols; j++)
+                {
+                    var target = c.AsSpan(ci + r + ((cj + col + j) * ld), rows);
+                    var update = tile.Slice(j * TileRows, rows);
+                    for (int i = 0; i < rows; i++) target[i] -= update[i];
+                }
+            }
+        }
+    }
+
+    /// <summary>tile (16×8, column-major) = packed A strip · packed B columns [col, col+8).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile512(ref double a, nint aOff, ref double b, nint bOff, ref double c, nint cOff, int k, int ld)
+    private static void Tile512(ref double ap, ref double bp, int col, int ncPad, int k, Span<double> tile)
     {
         var c00 = Vector512<double>.Zero; var c10 = Vector512<double>.Zero;
         var c01 = Vector512<double>.Zero; var c11 = Vector512<double>.Zero;
         var c02 = Vector512<double>.Zero; var c12 = Vector512<double>.Zero;
         var c03 = Vector512<double>.Zero; var c13 = Vector512<double>.Zero;
-        nint ao = aOff, bo = bOff;
-        for (int p = 0; p < k; p++, ao += ld, bo += ld)
+        var c04 = Vector512<double>.Zero; var c14 = Vector512<double>.Zero;
+        var c05 = Vector512<double>.Zero; var c15 = Vector512<double>.Zero;
+        var c06 = Vector512<double>.Zero; var c16 = Vector512<double>.Zero;
+        var c07 = Vector512<double>.Zero; var c17 = Vector512<double>.Zero;
+        nint ao = 0, bo = col;
+        for (int p = 0; p < k; p++, ao += TileRows, bo += ncPad)
         {
-            var a0 = Vector512.LoadUnsafe(ref a, (nuint)ao);
-            var a1 = Vector512.LoadUnsafe(ref a, (nuint)(ao + 8));
-            var b0 = Vector512.Create(Unsafe.Add(ref b, bo));
-            var b1 = Vector512.Create(Unsafe.Add(ref b, bo + 1));
-            var b2 = Vector512.Create(Unsafe.Add(ref b, bo + 2));
-            var b3 = Vector512.Create(Unsafe.Add(ref b, bo + 3));
+            var a0 = Vector512.LoadUnsafe(ref ap, (nuint)ao);
+            var a1 = Vector512.LoadUnsafe(ref ap, (nuint)(ao + 8));
+            ref double b = ref Unsafe.Add(ref bp, bo);
+            var b0 = Vector512.Create(b);
             c00 = Vector512.FusedMultiplyAdd(a0, b0, c00); c10 = Vector512.FusedMultiplyAdd(a1, b0, c10);
+            var b1 = Vector512.Create(Unsafe.Add(ref b, 1));
             c01 = Vector512.FusedMultiplyAdd(a0, b1, c01); c11 = Vector512.FusedMultiplyAdd(a1, b1, c11);
+            var b2 = Vector512.Create(Unsafe.Add(ref b, 2));
             c02 = Vector512.FusedMultiplyAdd(a0, b2, c02); c12 = Vector512.FusedMultiplyAdd(a1, b2, c12);
+            var b3 = Vector512.Create(Unsafe.Add(ref b, 3));
             c03 = Vector512.FusedMultiplyAdd(a0, b3, c03); c13 = Vector512.FusedMultiplyAdd(a1, b3, c13);
+            var b4 = Vector512.Create(Unsafe.Add(ref b, 4));
+            c04 = Vector512.FusedMultiplyAdd(a0, b4, c04); c14 = Vector512.FusedMultiplyAdd(a1, b4, c14);
+            var b5 = Vector512.Create(Unsafe.Add(ref b, 5));
+            c05 = Vector512.FusedMultiplyAdd(a0, b5, c05); c15 = Vector512.FusedMultiplyAdd(a1, b5, c15);
+            var b6 = Vector512.Create(Unsafe.Add(ref b, 6));
+            c06 = Vector512.FusedMultiplyAdd(a0, b6, c06); c16 = Vector512.FusedMultiplyAdd(a1, b6, c16);
+            var b7 = Vector512.Create(Unsafe.Add(ref b, 7));
+            c07 = Vector512.FusedMultiplyAdd(a0, b7, c07); c17 = Vector512.FusedMultiplyAdd(a1, b7, c17);
         }
-        Subtract512(ref c, cOff, c00, c10);
-        Subtract512(ref c, cOff + ld, c01, c11);
-        Subtract512(ref c, cOff + (2 * (nint)ld), c02, c12);
-        Subtract512(ref c, cOff + (3 * (nint)ld), c03, c13);
+        ref double t = ref MemoryMarshal.GetReference(tile);
+        c00.StoreUnsafe(ref t, 0); c10.StoreUnsafe(ref t, 8);
+        c01.StoreUnsafe(ref t, 16); c11.StoreUnsafe(ref t, 24);
+        c02.StoreUnsafe(ref t, 32); c12.StoreUnsafe(ref t, 40);
+        c03.StoreUnsafe(ref t, 48); c13.StoreUnsafe(ref t, 56);
+        c04.StoreUnsafe(ref t, 64); c14.StoreUnsafe(ref t, 72);
+        c05.StoreUnsafe(ref t, 80); c15.StoreUnsafe(ref t, 88);
+        c06.StoreUnsafe(ref t, 96); c16.StoreUnsafe(ref t, 104);
+        c07.StoreUnsafe(ref t, 112); c17.StoreUnsafe(ref t, 120);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Subtract512(ref double c, nint off, Vector512<double> lo, Vector512<double> hi)
-    {
-        (Vector512.LoadUnsafe(ref c, (nuint)off) - lo).StoreUnsafe(ref c, (nuint)off);
-        (Vector512.LoadUnsafe(ref c, (nuint)(off + 8)) - hi).StoreUnsafe(ref c, (nuint)(off + 8));
-    }
-
+    /// <summary>The same tile with 256-bit vectors: two passes of 8 rows by 8 columns.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile256(ref double a, nint aOff, ref double b, nint bOff, ref double c, nint cOff, int k, int ld)
+    private static void Tile256(ref double ap, ref double bp, int col, int ncPad, int k, Span<double> tile)
     {
-        for (int half = 0; half < 2; half++)
+        ref double t = ref MemoryMarshal.GetReference(tile);
+        for (int half = 0; half < TileRows; half += 8)
         {
-            var c00 = Vector256<double>.Zero; var c10 = Vector256<double>.Zero;
-            var c01 = Vector256<double>.Zero; var c11 = Vector256<double>.Zero;
-            var c02 = Vector256<double>.Zero; var c12 = Vector256<double>.Zero;
-            var c03 = Vector256<double>.Zero; var c13 = Vector256<double>.Zero;
-            nint ao = aOff + (half * 8), bo = bOff;
-            for (int p = 0; p < k; p++, ao += ld, bo += ld)
+            for (int cg = 0; cg < TileColumns; cg += 4)
             {
-                var a0 = Vector256.LoadUnsafe(ref a, (nuint)ao);
-                var a1 = Vector256.LoadUnsafe(ref a, (nuint)(ao + 4));
-                var b0 = Vector256.Create(Unsafe.Add(ref b, bo));
-                var b1 = Vector256.Create(Unsafe.Add(ref b, bo + 1));
-                var b2 = Vector256.Create(Unsafe.Add(ref b, bo + 2));
-                var b3 = Vector256.Create(Unsafe.Add(ref b, bo + 3));
-                c00 = Vector256.FusedMultiplyAdd(a0, b0, c00); c10 = Vector256.FusedMultiplyAdd(a1, b0, c10);
-                c01 = Vector256.FusedMultiplyAdd(a0, b1, c01); c11 = Vector256.FusedMultiplyAdd(a1, b1, c11);
-                c02 = Vector256.FusedMultiplyAdd(a0, b2, c02); c12 = Vector256.FusedMultiplyAdd(a1, b2, c12);
-                c03 = Vector256.FusedMultiplyAdd(a0, b3, c03); c13 = Vector256.FusedMultiplyAdd(a1, b3, c13);
+                var c00 = Vector256<double>.Zero; var c10 = Vector256<double>.Zero;
+                var c01 = Vector256<double>.Zero; var c11 = Vector256<double>.Zero;
+                var c02 = Vector256<double>.Zero; var c12 = Vector256<double>.Zero;
+                var c03 = Vector256<double>.Zero; var c13 = Vector256<double>.Zero;
+                nint ao = half, bo = col + cg;
+                for (int p = 0; p < k; p++, ao += TileRows, bo += ncPad)
+                {
+                    var a0 = Vector256.LoadUnsafe(ref ap, (nuint)ao);
+                    var a1 = Vector256.LoadUnsafe(ref ap, (nuint)(ao + 4));
+                    ref double b = ref Unsafe.Add(ref bp, bo);
+                    var b0 = Vector256.Create(b);
+                    var b1 = Vector256.Create(Unsafe.Add(ref b, 1));
+                    var b2 = Vector256.Create(Unsafe.Add(ref b, 2));
+                    var b3 = Vector256.Create(Unsafe.Add(ref b, 3));
+                    c00 = Vector256.FusedMultiplyAdd(a0, b0, c00); c10 = Vector256.FusedMultiplyAdd(a1, b0, c10);
+                    c01 = Vector256.FusedMultiplyAdd(a0, b1, c01); c11 = Vector256.FusedMultiplyAdd(a1, b1, c11);
+                    c02 = Vector256.FusedMultiplyAdd(a0, b2, c02); c12 = Vector256.FusedMultiplyAdd(a1, b2, c12);
+                    c03 = Vector256.FusedMultiplyAdd(a0, b3, c03); c13 = Vector256.FusedMultiplyAdd(a1, b3, c13);
+                }
+                nint o = (cg * TileRows) + half;
+                c00.StoreUnsafe(ref t, (nuint)o); c10.StoreUnsafe(ref t, (nuint)(o + 4));
+                c01.StoreUnsafe(ref t, (nuint)(o + TileRows)); c11.StoreUnsafe(ref t, (nuint)(o + TileRows + 4));
+                c02.StoreUnsafe(ref t, (nuint)(o + (2 * TileRows))); c12.StoreUnsafe(ref t, (nuint)(o + (2 * TileRows) + 4));
+                c03.StoreUnsafe(ref t, (nuint)(o + (3 * TileRows))); c13.StoreUnsafe(ref t, (nuint)(o + (3 * TileRows) + 4));
             }
-            nint co = cOff + (half * 8);
-            Subtract256(ref c, co, c00, c10);
-            Subtract256(ref c, co + ld, c01, c11);
-            Subtract256(ref c, co + (2 * (nint)ld), c02, c12);
-            Subtract256(ref c, co + (3 * (nint)ld), c03, c13);
         }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Subtract256(ref double c, nint off, Vector256<double> lo, Vector256<double> hi)
-    {
-        (Vector256.LoadUnsafe(ref c, (nuint)off) - lo).StoreUnsafe(ref c, (nuint)off);
-        (Vector256.LoadUnsafe(ref c, (nuint)(off + 4)) - hi).StoreUnsafe(ref c, (nuint)(off + 4));
     }
 
     private static void ScalarBlock(
-        Span<double> a, int ai, int aj, Span<double> b, int bi, int bj, Span<double> c, int ci, int cj,
+        double[] a, int ai, int aj, double[] b, int bi, int bj, double[] c, int ci, int cj,
         int r0, int r1, int c0, int c1, int k, int ld)
     {
         for (int col = c0; col < c1; col++)

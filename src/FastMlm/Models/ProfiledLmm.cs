@@ -155,6 +155,20 @@ internal sealed class ProfiledLmm
         }
     }
 
+    /// <summary>θ as lme4 defines it (on the original columns) from the engine's θ̃: λ = S λ̃ term by term.</summary>
+    public double[] ReportedTheta(ReadOnlySpan<double> theta)
+    {
+        var result = theta.ToArray();
+        foreach (var t in _terms)
+        {
+            for (int j = 0, k = t.ThetaOffset; j < t.Q; j++)
+            {
+                for (int i = j; i < t.Q; i++, k++) result[k] = t.Scale[i] * theta[k];
+            }
+        }
+        return result;
+    }
+
     /// <summary>Whether the criterion is REML (else the ML deviance).</summary>
     public bool Reml { get; }
 
@@ -164,7 +178,10 @@ internal sealed class ProfiledLmm
     /// <summary>θ's lower bounds: 0 for the diagonal of each λ, −∞ below it.</summary>
     public double[] Lower { get; }
 
-    /// <summary>lme4's start: identity λ for every term.</summary>
+    /// <summary>
+    /// The start: identity λ for every term, which is lme4's start unless a column was rescaled (then it is the
+    /// identity on the rescaled columns, a better-scaled start than lme4's).
+    /// </summary>
     public double[] Start { get; }
 
     /// <summary>The random-effects terms in lme4's (and θ's) order.</summary>
@@ -383,7 +400,7 @@ internal sealed class ProfiledLmm
                 }
             }
         }
-        for (int r = 0; r < _pp1; r++) SolveLowerDense(_l22, _m2, _l32t.AsSpan(r * _m2, _m2));
+        SolveLowerDenseColumns(_l22, _m2, _l32t, _pp1);
         return true;
     }
 
@@ -443,13 +460,23 @@ internal sealed class ProfiledLmm
         }
     }
 
-    private static void SolveLowerDense(double[] l, int n, Span<double> x)
+    /// <summary>
+    /// Solves L X = B in place for <paramref name="columns"/> right-hand sides stored column-major (n rows each),
+    /// reading each column of L once for all of them.
+    /// </summary>
+    private static void SolveLowerDenseColumns(double[] l, int n, double[] x, int columns)
     {
         for (int j = 0; j < n; j++)
         {
-            double xj = x[j] / l[(j * n) + j];
-            x[j] = xj;
-            if (xj != 0 && j + 1 < n) Kernels.Axpy(-xj, l.AsSpan((j * n) + j + 1, n - j - 1), x.Slice(j + 1), DenseCholesky.Best);
+            double d = l[(j * n) + j];
+            var lj = l.AsSpan((j * n) + j + 1, n - j - 1);
+            for (int r = 0; r < columns; r++)
+            {
+                int o = r * n;
+                double xj = x[o + j] / d;
+                x[o + j] = xj;
+                if (xj != 0 && lj.Length > 0) Kernels.Axpy(-xj, lj, x.AsSpan(o + j + 1, n - j - 1), DenseCholesky.Best);
+            }
         }
     }
 
@@ -577,6 +604,14 @@ internal sealed class ProfiledLmm
                     }
                 }
             }
+            for (int level = 0; level < term.Levels; level++)
+            {
+                for (int i = 0; i < q; i++)
+                {
+                    b[(level * q) + i] *= term.Scale[i];
+                    for (int j = 0; j < q; j++) cv[(level * q * q) + (j * q) + i] *= term.Scale[i] * term.Scale[j];
+                }
+            }
             modes[t] = b;
             condVar[t] = cv;
         }
@@ -594,7 +629,7 @@ internal sealed class ProfiledLmm
             {
                 int baseIndex = codes[i] * q;
                 double s = 0;
-                for (int k = 0; k < q; k++) s += term.Z[(k * _n) + i] * b[baseIndex + k];
+                for (int k = 0; k < q; k++) s += term.Z[(k * _n) + i] * b[baseIndex + k] / term.Scale[k]; // Z̃ b̃ = Z b
                 fitted[i] += s;
             }
         }
@@ -840,9 +875,34 @@ internal sealed class ProfiledLmm
             ThetaCount = Q * (Q + 1) / 2;
             Offset = offset;
             Codes = term.Grouping.Codes.ToArray();
-            Z = term.Columns.Data;
             Lambda = new double[Q * Q];
+            // Columns of extreme scale (a predictor in micro- or mega-units) are rescaled to unit root mean
+            // square inside the engine, so that θ is of order one for the optimiser; see ReportedTheta.
+            Scale = new double[Q];
+            int n = term.Columns.Rows;
+            var z = term.Columns.Data;
+            bool any = false;
+            for (int j = 0; j < Q; j++)
+            {
+                double ss = 0;
+                for (int i = 0; i < n; i++) ss += z[(j * n) + i] * z[(j * n) + i];
+                double rms = n == 0 ? 1 : Math.Sqrt(ss / n);
+                Scale[j] = rms > 0 && (rms < 1e-3 || rms > 1e3) ? 1 / rms : 1;
+                any |= Scale[j] != 1;
+            }
+            if (any)
+            {
+                z = (double[])z.Clone();
+                for (int j = 0; j < Q; j++) for (int i = 0; i < n; i++) z[(j * n) + i] *= Scale[j];
+            }
+            Z = z;
         }
+
+        /// <summary>
+        /// The factor s_j applied to column j inside the engine (1 unless the column's scale is extreme). With
+        /// Z̃ = Z S the engine's λ̃ relates to lme4's λ by λ = S λ̃, and the modes by b = S b̃.
+        /// </summary>
+        public double[] Scale { get; }
 
         /// <summary>The design's term.</summary>
         public RandomTerm Term { get; }

@@ -22,24 +22,93 @@ public sealed class CliTests
     }
 
     [Fact]
-    public void Demo_ShowsTheDesignOfEveryDemoModel()
+    public void Demo_FitsEveryDemoModelAndPrintsItsSummary()
     {
         var (code, output, err) = Run("demo");
         Assert.Equal(0, code);
         Assert.Equal("", err);
-        Assert.Contains("Formula:  Reaction ~ Days + (Days | Subject)", output);
-        Assert.Contains("cask:batch", output);
-        Assert.Contains("Data:     exam, 4,059 of 4,059 rows used", output);
         Assert.Equal(9, output.Split("== ").Length - 1);
+        Assert.Equal(9, output.Split("Fixed effects:").Length - 1);
+        Assert.Contains("Formula: Reaction ~ Days + (Days | Subject)", output);
+        Assert.Contains(" cask:batch (Intercept)", output);
+        Assert.Contains("Number of obs: 144, groups:  plate, 24; sample, 6", output);
+        Assert.Contains("ICC (school): 0.1659", output);
+        Assert.Contains("Linear mixed model fit by maximum likelihood", output);
+        Assert.Contains("REML criterion at convergence: 1743.6", output);
     }
 
     [Fact]
-    public void Fit_OnBuiltInData_ShowsTheDesign()
+    public void Fit_OnBuiltInData_PrintsTheSummary()
     {
-        var (code, output, _) = Run("fit", "--data", "sleepstudy", "--formula", "Reaction ~ Days + (Days | Subject)");
+        var (code, output, _) = Run("fit", "--data", "sleepstudy", "--formula", "Reaction ~ Days + (Days | Subject)", "--ml");
+        Assert.Equal(0, code);
+        Assert.StartsWith("Linear mixed model fit by maximum likelihood\n", output.ReplaceLineEndings("\n"));
+        Assert.Contains("  1763.9   1783.1   -876.0   1751.9      174 ", output);
+        Assert.Contains("Days          10.467      1.502", output);
+    }
+
+    [Fact]
+    public void Fit_Design_ShowsTheDesignWithoutFitting()
+    {
+        var (code, output, _) = Run("fit", "--data", "sleepstudy", "--formula", "Reaction ~ Days + (Days | Subject)", "--design");
         Assert.Equal(0, code);
         Assert.Contains("Fixed:    X is 180 x 2: (Intercept), Days", output);
-        Assert.Contains("Subject", output);
+        Assert.DoesNotContain("Fixed effects:", output);
+    }
+
+    [Fact]
+    public void Fit_JsonFile_WritesTheReferenceSchemaAndTheSummary()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"fastmlm-cli-{Guid.NewGuid():N}.json");
+        try
+        {
+            var (code, output, _) = Run("fit", "--data", "dyestuff", "--formula", "Yield ~ 1 + (1 | Batch)", "--ml", "--json", path);
+            Assert.Equal(0, code);
+            Assert.Contains("Fixed effects:", output);
+            using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(path));
+            var root = doc.RootElement;
+            Assert.Equal(30, root.GetProperty("nobs").GetInt32());
+            Assert.Equal(6, root.GetProperty("ngroups").GetProperty("Batch").GetInt32());
+            Assert.Equal(327.327059881135, root.GetProperty("objective").GetDouble(), 1e-5);
+            Assert.True(root.GetProperty("converged").GetBoolean());
+            Assert.True(root.GetProperty("evaluations").GetInt32() > 0);
+            Assert.True(root.GetProperty("fit_seconds").GetDouble() > 0);
+            Assert.Equal(System.Text.Json.JsonValueKind.Array, root.GetProperty("messages").ValueKind);
+            Assert.Empty(Directory.GetFiles(Path.GetTempPath(), "." + Path.GetFileName(path) + ".*"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Fit_JsonWithoutFile_WritesOnlyJsonToStandardOutput()
+    {
+        var (code, output, _) = Run("fit", "--data", "dyestuff2", "--formula", "Yield ~ 1 + (1 | Batch)", "--json");
+        Assert.Equal(0, code);
+        using var doc = System.Text.Json.JsonDocument.Parse(output);
+        Assert.True(doc.RootElement.GetProperty("singular").GetBoolean());
+        Assert.Contains(doc.RootElement.GetProperty("messages").EnumerateArray(), m => m.GetString()!.Contains("singular", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Fit_ModelError_LeavesNoJsonFile()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"fastmlm-cli-{Guid.NewGuid():N}.json");
+        var (code, _, err) = Run("fit", "--data", "dyestuff", "--formula", "Yield ~ 1 + (1 | Nope)", "--json", path);
+        Assert.Equal(1, code);
+        AssertOneLineError(err);
+        Assert.False(File.Exists(path));
+    }
+
+    [Fact]
+    public void Fit_BinomialFamily_SaysGlmmsAreNotFittedYet()
+    {
+        var (code, _, err) = Run("fit", "--data", "cbpp", "--formula", "cbind(incidence, size - incidence) ~ period + (1 | herd)", "--family", "binomial");
+        Assert.Equal(1, code);
+        AssertOneLineError(err);
+        Assert.Contains("binomial", err);
     }
 
     [Fact]
@@ -122,7 +191,7 @@ public sealed class CliTests
         {
             var (code, output, _) = Run("fit", "--data", path, "--formula", "y ~ x + (1 | g)", "--na", "88,99");
             Assert.Equal(0, code);
-            Assert.Contains("4 of 6 rows used", output);
+            Assert.Contains("Number of obs: 4, groups:  g, 2", output);
             Assert.Contains("dropped 2 of 6 rows with missing values (x 2)", output);
         }
         finally

@@ -1,0 +1,192 @@
+using System.Globalization;
+using System.Text;
+using FastMlm.Models;
+
+namespace FastMlm.Reporting;
+
+/// <summary>
+/// A fit printed in the layout of lme4's <c>summary()</c>: title, formula and data, the REML criterion or the
+/// information criteria, scaled residuals, random effects, group counts, fixed effects and their correlations
+/// (for at most 12 fixed effects), then the intraclass correlations of random-intercept models and every
+/// message the fit carries. Numbers follow R's printing rules (<see cref="RFormat"/>).
+/// </summary>
+public static class FitSummary
+{
+    private const int Digits = 4;
+    private static readonly CultureInfo s_inv = CultureInfo.InvariantCulture;
+
+    /// <summary>The summary text, lines ending in '\n'.</summary>
+    public static string Describe(FitResult fit)
+    {
+        ArgumentNullException.ThrowIfNull(fit);
+        var sb = new StringBuilder();
+        sb.Append("Linear mixed model fit by ").Append(fit.Reml ? "REML" : "maximum likelihood").Append('\n');
+        sb.Append("Formula: ").Append(fit.Formula).Append('\n');
+        sb.Append("   Data: ").Append(fit.DataSource).Append("\n\n");
+        AppendCriteria(sb, fit);
+        AppendResiduals(sb, fit);
+        AppendRandomEffects(sb, fit);
+        sb.Append(string.Create(s_inv, $"Number of obs: {fit.ObservationCount}, groups:  "));
+        sb.Append(string.Join("; ", fit.GroupCounts.Select(g => string.Create(s_inv, $"{g.Key}, {g.Value}")))).Append('\n');
+        AppendFixedEffects(sb, fit);
+        if (fit.IntraclassCorrelations.Count > 0)
+        {
+            sb.Append('\n');
+            foreach (var (group, icc) in fit.IntraclassCorrelations)
+            {
+                sb.Append("ICC (").Append(group).Append("): ").Append(RFormat.Format(icc, Digits)).Append('\n');
+            }
+        }
+        if (fit.Messages.Count > 0)
+        {
+            sb.Append('\n');
+            foreach (var m in fit.Messages) sb.Append(m).Append('\n');
+        }
+        return sb.ToString();
+    }
+
+    private static void AppendCriteria(StringBuilder sb, FitResult fit)
+    {
+        if (fit.Reml)
+        {
+            sb.Append("REML criterion at convergence: ").Append(RFormat.Format(RFormat.Round(fit.Criterion, 1), 7)).Append("\n\n");
+            return;
+        }
+        double[] values = [fit.Aic, fit.Bic, fit.LogLikelihood, fit.Deviance, fit.ResidualDf];
+        var rounded = values.Select(v => RFormat.Round(v, 1)).ToArray();
+        var text = RFormat.Format(rounded, 7);
+        text[4] = fit.ResidualDf.ToString(s_inv);
+        sb.Append(RFormat.NamedVector(["AIC", "BIC", "logLik", "deviance", "df.resid"], text)).Append('\n');
+    }
+
+    private static void AppendResiduals(StringBuilder sb, FitResult fit)
+    {
+        sb.Append("Scaled residuals: \n");
+        var scaled = fit.Residuals.Select(r => r / fit.Sigma).ToArray();
+        var q = RFormat.ZapSmall(RFormat.Quantiles(scaled, [0, 0.25, 0.5, 0.75, 1]), Digits + 1);
+        sb.Append(RFormat.NamedVector(["Min", "1Q", "Median", "3Q", "Max"], RFormat.Format(q, Digits))).Append('\n');
+    }
+
+    private static void AppendRandomEffects(StringBuilder sb, FitResult fit)
+    {
+        sb.Append("Random effects:\n");
+        var variances = fit.VarCorr.Where(v => v.Name2 is null).ToArray();
+        var varText = RFormat.Format(variances.Select(v => v.Value).ToArray(), Digits);
+        var sdText = RFormat.Format(variances.Select(v => v.SdCor).ToArray(), Digits);
+        int corrColumns = Math.Max(0, fit.RandomEffects.Count == 0 ? 0 : fit.RandomEffects.Max(t => t.Columns.Count) - 1);
+
+        var rows = new List<string[]>();
+        int k = 0;
+        foreach (var table in fit.RandomEffects)
+        {
+            int q = table.Columns.Count;
+            var corr = new double[q * q];
+            foreach (var v in fit.VarCorr.Where(v => v.Group == table.Group && v.Name2 is not null))
+            {
+                int i = IndexOf(table.Columns, v.Name1!), j = IndexOf(table.Columns, v.Name2!);
+                corr[(Math.Max(i, j) * q) + Math.Min(i, j)] = v.SdCor;
+            }
+            var lower = new List<double>();
+            for (int i = 1; i < q; i++) for (int j = 0; j < i; j++) lower.Add(RFormat.Round(corr[(i * q) + j], 2));
+            var corrText = RFormat.Format(lower.ToArray(), 7, nsmall: 2);
+            int c = 0;
+            for (int i = 0; i < q; i++)
+            {
+                var row = new string[4 + corrColumns];
+                row[0] = i == 0 ? table.Group : "";
+                row[1] = table.Columns[i];
+                row[2] = varText[k];
+                row[3] = sdText[k];
+                for (int j = 0; j < corrColumns; j++) row[4 + j] = j < i ? corrText[c++] : "";
+                rows.Add(row);
+                k++;
+            }
+        }
+        var residual = new string[4 + corrColumns];
+        residual[0] = "Residual";
+        residual[1] = "";
+        residual[2] = varText[k];
+        residual[3] = sdText[k];
+        for (int j = 0; j < corrColumns; j++) residual[4 + j] = "";
+        rows.Add(residual);
+
+        var header = new string[4 + corrColumns];
+        header[0] = "Groups";
+        header[1] = "Name";
+        header[2] = "Variance";
+        header[3] = "Std.Dev.";
+        for (int j = 0; j < corrColumns; j++) header[4 + j] = j == 0 ? "Corr" : "";
+        var widths = header.Select((h, j) => Math.Max(h.Length, rows.Max(r => r[j].Length))).ToArray();
+        void Line(string[] cells)
+        {
+            for (int j = 0; j < cells.Length; j++) sb.Append(' ').Append(cells[j].PadRight(widths[j]));
+            sb.Append('\n');
+        }
+        Line(header);
+        foreach (var row in rows) Line(row);
+    }
+
+    private static int IndexOf(IReadOnlyList<string> list, string name)
+    {
+        for (int i = 0; i < list.Count; i++) if (list[i] == name) return i;
+        return -1;
+    }
+
+    private static void AppendFixedEffects(StringBuilder sb, FitResult fit)
+    {
+        var fe = fit.FixedEffects;
+        int p = fe.Count;
+        if (p == 0)
+        {
+            sb.Append("No fixed effect coefficients\n");
+            return;
+        }
+        sb.Append("\nFixed effects:\n");
+        // printCoefmat: estimates and standard errors rounded and formatted together; t values rounded to 3 decimals.
+        var coefSe = fe.Select(f => f.Estimate).Concat(fe.Select(f => f.StandardError)).ToArray();
+        var nonzero = coefSe.Where(v => double.IsFinite(v) && v != 0).Select(Math.Abs).ToArray();
+        int digMin = nonzero.Length == 0 ? 1 : 1 + (int)Math.Floor(Math.Log10(nonzero.Min()));
+        int decimals = Math.Max(1, Digits - digMin);
+        var coefText = RFormat.Format(coefSe.Select(v => RFormat.Round(v, decimals)).ToArray(), Digits);
+        var tText = RFormat.Format(fe.Select(f => RFormat.Round(f.Statistic, 3)).ToArray(), Digits);
+        string[] header = ["Estimate", "Std. Error", "t value"];
+        var cells = new string[p][];
+        for (int i = 0; i < p; i++) cells[i] = [coefText[i], coefText[p + i], tText[i]];
+        int nameWidth = fe.Max(f => f.Term.Length);
+        var widths = header.Select((h, j) => Math.Max(h.Length, cells.Max(r => r[j].Length))).ToArray();
+        sb.Append(new string(' ', nameWidth));
+        for (int j = 0; j < 3; j++) sb.Append(' ').Append(header[j].PadLeft(widths[j]));
+        sb.Append('\n');
+        for (int i = 0; i < p; i++)
+        {
+            sb.Append(fe[i].Term.PadRight(nameWidth));
+            for (int j = 0; j < 3; j++) sb.Append(' ').Append(cells[i][j].PadLeft(widths[j]));
+            sb.Append('\n');
+        }
+        if (p == 1) return;
+        if (p > 12)
+        {
+            sb.Append(string.Create(s_inv, $"\nCorrelation matrix not shown by default, as p = {p} > 12.\n"));
+            return;
+        }
+        sb.Append("\nCorrelation of Fixed Effects:\n");
+        var v = fit.FixedEffectsCovariance;
+        var values = new List<double>();
+        for (int i = 0; i < p; i++) for (int j = 0; j < p; j++) values.Add(RFormat.Round(v[i, j] / Math.Sqrt(v[i, i] * v[j, j]), 3));
+        var text = RFormat.Format(values.ToArray(), 7, nsmall: 3);
+        var rowNames = fe.Skip(1).Select(f => RFormat.Abbreviate(f.Term, 11)).ToArray();
+        var colNames = fe.Take(p - 1).Select(f => RFormat.Abbreviate(f.Term, 6)).ToArray();
+        int rowWidth = rowNames.Max(n => n.Length);
+        var colWidths = new int[p - 1];
+        for (int j = 0; j < p - 1; j++) colWidths[j] = Math.Max(colNames[j].Length, text[0].Length);
+        sb.Append(new string(' ', rowWidth));
+        for (int j = 0; j < p - 1; j++) sb.Append(' ').Append(colNames[j].PadRight(colWidths[j]));
+        sb.Append('\n');
+        for (int i = 1; i < p; i++)
+        {
+            sb.Append(rowNames[i - 1].PadRight(rowWidth));
+            for (int j = 0; j < p - 1; j++) sb.Append(' ').Append((j < i ? text[(i * p) + j] : "").PadRight(colWidths[j]));
+            sb.Append('\n');
+        }
+    }
+}
