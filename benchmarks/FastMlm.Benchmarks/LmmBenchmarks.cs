@@ -32,7 +32,7 @@ public class LmmBenchmarks
             "sleepstudy" => (BuiltInData.Load("sleepstudy"), "Reaction ~ 1 + Days + (1 + Days | Subject)", false),
             "penicillin" => (BuiltInData.Load("penicillin"), "diameter ~ 1 + (1 | plate) + (1 | sample)", true),
             "exam_rs" => (BuiltInData.Load("exam"), "normexam ~ standlrt + schgend + (1 + standlrt | school)", false),
-            "teaching_crossed" => (TeachingData.Frame(), TeachingData.Formula, true),
+            "teaching_crossed" => (SimulatedData.Frame("teaching_crossed"), "y ~ 1 + dept + (1 | s) + (1 | d)", true),
             _ => throw new InvalidOperationException(Case),
         };
         var fit = LinearMixedModel.Fit(_data, _formula, new LmmOptions { Reml = _reml });

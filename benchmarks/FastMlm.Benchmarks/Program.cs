@@ -1,4 +1,18 @@
+using System.Text;
 using BenchmarkDotNet.Running;
+using FastMlm.Data;
 
 // Runs the benchmark suites: `dotnet run -c Release --project benchmarks/FastMlm.Benchmarks -- --filter '*'`.
+// `-- write-data DIR` writes the simulated data sets as CSV instead, so that lme4 can fit and time the same rows
+// (benchmarks/lme4/time-lme4.R, tests/FastMlm.Tests/Lme4Checks/make-checks.R).
+if (args.Length == 2 && args[0] == "write-data")
+{
+    Directory.CreateDirectory(args[1]);
+    foreach (var name in SimulatedData.Names)
+    {
+        File.WriteAllText(Path.Combine(args[1], name + ".csv"), SimulatedData.Csv(name), new UTF8Encoding(false));
+        Console.WriteLine(Path.Combine(args[1], name + ".csv"));
+    }
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -69,7 +69,7 @@ public static class LinearMixedModel
 
         var check = options.CheckConvergence ? CheckOptimum(model, theta) : new ConvergenceCheck(false, double.NaN, double.NaN, true);
         var solution = model.Solve(theta);
-        var result = Assemble(design, model, options, model.ReportedTheta(theta), solution, opt, check);
+        var result = Assemble(design, model, options, theta, solution, opt, check);
         result.FitSeconds = clock.Elapsed.TotalSeconds;
         return result;
     }
@@ -151,8 +151,9 @@ public static class LinearMixedModel
         return new ConvergenceCheck(true, maxGrad, decrease, pd);
     }
 
-    private static FitResult Assemble(ModelDesign design, ProfiledLmm model, LmmOptions options, double[] theta, ProfiledLmm.Solution s, OptimizationResult opt, ConvergenceCheck check)
+    private static FitResult Assemble(ModelDesign design, ProfiledLmm model, LmmOptions options, double[] internalTheta, ProfiledLmm.Solution s, OptimizationResult opt, ConvergenceCheck check)
     {
+        var theta = model.ReportedTheta(internalTheta);
         var messages = new List<string>(design.Messages);
         var terms = model.Terms;
         double sigma2 = s.Sigma * s.Sigma;
@@ -201,7 +202,9 @@ public static class LinearMixedModel
             }
             for (int i = 0; i < q; i++)
             {
-                if (lam[(i * q) + i] < options.SingularTolerance)
+                // lme4's rule on the diagonal of λ, taken on the engine's rescaled columns so that a predictor in
+                // micro-units is not called singular for its units alone (the same as lme4's when nothing is rescaled).
+                if (internalTheta[term.ThetaOffset + DiagonalIndex(i, q)] < options.SingularTolerance)
                 {
                     singular = true;
                     double sd = Math.Sqrt(cov[(i * q) + i]);
@@ -280,6 +283,9 @@ public static class LinearMixedModel
             Messages = messages,
         };
     }
+
+    /// <summary>Position of λ[i,i] in a term's θ (lower triangle by columns).</summary>
+    private static int DiagonalIndex(int i, int q) => (i * q) - (i * (i - 1) / 2);
 
     private static KeyValuePair<string, int>[] DistinctGroupCounts(IReadOnlyList<ProfiledLmm.TermLayout> terms)
     {

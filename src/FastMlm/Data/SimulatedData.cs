@@ -1,0 +1,183 @@
+using System.Globalization;
+using System.Text;
+
+namespace FastMlm.Data;
+
+/// <summary>
+/// Simulated data sets for tests and benchmarks, the same on every machine and every .NET version: a
+/// Park–Miller generator (multiplier 48271, modulus 2³¹−1) drives them, and normal deviates are Irwin–Hall
+/// sums of four uniforms, rescaled. Each set is produced as CSV text (numbers round-trip exactly), so lme4 can
+/// fit the very same rows (<c>fastmlm-benchmarks write-data DIR</c> writes them out).
+/// </summary>
+internal static class SimulatedData
+{
+    /// <summary>The names of the sets <see cref="Csv"/> makes.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["ri_100k", "teaching_crossed", "crossed_sim", "crossed_slope_sim", "nested3_sim", "singular_sim"];
+
+    /// <summary>The CSV text of a set.</summary>
+    public static string Csv(string name) => name switch
+    {
+        "ri_100k" => RandomIntercepts100k(),
+        "teaching_crossed" => TeachingCrossed(),
+        "crossed_sim" => Crossed(withSlope: false),
+        "crossed_slope_sim" => Crossed(withSlope: true),
+        "nested3_sim" => Nested3(),
+        "singular_sim" => Singular(),
+        _ => throw new ArgumentException($"no simulated data set '{name}'", nameof(name)),
+    };
+
+    /// <summary>A set as a data frame.</summary>
+    public static DataFrame Frame(string name) => CsvReader.Parse(Csv(name), source: name);
+
+    /// <summary>
+    /// 100,000 groups of 2 to 4 observations (about 300,000 rows): y = 1 + 2x + 0.7 u_g + e, u and e standard
+    /// normal, x uniform on (0, 1).
+    /// </summary>
+    private static string RandomIntercepts100k()
+    {
+        var rng = new ParkMiller(20261125);
+        var sb = new StringBuilder("y,x,g\n");
+        for (int g = 0; g < 100_000; g++)
+        {
+            double u = rng.Normal();
+            int count = 2 + rng.Below(3);
+            for (int k = 0; k < count; k++)
+            {
+                double x = rng.Uniform();
+                Row(sb, 1 + (2 * x) + (0.7 * u) + rng.Normal(), x, "g" + g.ToString(CultureInfo.InvariantCulture));
+            }
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// Shaped like lme4's InstEval teaching evaluations: 73,000 ratings by 3,000 students (s) of 1,100 lecturers
+    /// (d), each lecturer in one of 14 departments (dept, a fixed effect): y = 3 + 0.05·dept + s_i + d_j + e with
+    /// SDs 0.3, 0.45 and 1.1. Each student rates lecturers from a window of 150, so the two factors are
+    /// crossed and partly connected, as in the real data.
+    /// </summary>
+    private static string TeachingCrossed()
+    {
+        var rng = new ParkMiller(73000);
+        const int students = 3000, lecturers = 1100, rows = 73_000;
+        var s = new double[students];
+        var d = new double[lecturers];
+        for (int i = 0; i < students; i++) s[i] = 0.3 * rng.Normal();
+        for (int j = 0; j < lecturers; j++) d[j] = 0.45 * rng.Normal();
+        var sb = new StringBuilder("y,s,d,dept\n");
+        for (int r = 0; r < rows; r++)
+        {
+            int i = r < students ? r : rng.Below(students);
+            int j = ((i * 11) + rng.Below(150)) % lecturers;
+            int dept = j % 14;
+            double y = 3 + (0.05 * dept) + s[i] + d[j] + (1.1 * rng.Normal());
+            sb.Append(y.ToString("R", CultureInfo.InvariantCulture)).Append(",s").Append(i.ToString(CultureInfo.InvariantCulture))
+              .Append(",d").Append(j.ToString(CultureInfo.InvariantCulture)).Append(",dept").Append(dept.ToString("00", CultureInfo.InvariantCulture)).Append('\n');
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// Two crossed factors, a (40 levels) and b (30 levels), about 900 unbalanced rows with empty cells:
+    /// y = 2 + 0.5x + a_i (+ slope_i x) + b_j + e.
+    /// </summary>
+    private static string Crossed(bool withSlope)
+    {
+        var rng = new ParkMiller(withSlope ? 4031u : 4030u);
+        var a = new double[40];
+        var slope = new double[40];
+        var b = new double[30];
+        for (int i = 0; i < 40; i++)
+        {
+            a[i] = 0.8 * rng.Normal();
+            slope[i] = 0.4 * rng.Normal();
+        }
+        for (int j = 0; j < 30; j++) b[j] = 0.5 * rng.Normal();
+        var sb = new StringBuilder("y,x,a,b\n");
+        for (int i = 0; i < 40; i++)
+        {
+            for (int j = 0; j < 30; j++)
+            {
+                int count = rng.Below(4) - 1; // −1..2: about a third of the cells empty
+                for (int k = 0; k < count; k++)
+                {
+                    double x = (4 * rng.Uniform()) - 2;
+                    double y = 2 + (0.5 * x) + a[i] + (withSlope ? slope[i] * x : 0) + b[j] + (0.6 * rng.Normal());
+                    sb.Append(y.ToString("R", CultureInfo.InvariantCulture)).Append(',').Append(x.ToString("R", CultureInfo.InvariantCulture))
+                      .Append(",a").Append(i.ToString("00", CultureInfo.InvariantCulture)).Append(",b").Append(j.ToString("00", CultureInfo.InvariantCulture)).Append('\n');
+                }
+            }
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// Pupils in classes in schools, class labels repeated across schools (so only school:class identifies a
+    /// class): 30 schools, 2 to 5 classes each, 5 to 15 pupils per class.
+    /// </summary>
+    private static string Nested3()
+    {
+        var rng = new ParkMiller(303);
+        var sb = new StringBuilder("y,x,school,class\n");
+        for (int sc = 0; sc < 30; sc++)
+        {
+            double u = 0.7 * rng.Normal();
+            int classes = 2 + rng.Below(4);
+            for (int c = 0; c < classes; c++)
+            {
+                double v = 0.4 * rng.Normal();
+                int pupils = 5 + rng.Below(11);
+                for (int k = 0; k < pupils; k++)
+                {
+                    double x = rng.Normal();
+                    Row(sb, 10 + (0.3 * x) + u + v + rng.Normal(), x, "s" + sc.ToString("00", CultureInfo.InvariantCulture), "c" + c.ToString(CultureInfo.InvariantCulture));
+                }
+            }
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>A random slope with no variance at all (y = 1 + x + u_g + e): a boundary fit.</summary>
+    private static string Singular()
+    {
+        var rng = new ParkMiller(77);
+        var sb = new StringBuilder("y,x,g\n");
+        for (int g = 0; g < 12; g++)
+        {
+            double u = rng.Normal();
+            for (int k = 0; k < 8; k++)
+            {
+                double x = k;
+                Row(sb, 1 + x + u + (0.5 * rng.Normal()), x, "g" + g.ToString("00", CultureInfo.InvariantCulture));
+            }
+        }
+        return sb.ToString();
+    }
+
+    private static void Row(StringBuilder sb, double y, double x, params string[] labels)
+    {
+        sb.Append(y.ToString("R", CultureInfo.InvariantCulture)).Append(',').Append(x.ToString("R", CultureInfo.InvariantCulture));
+        foreach (var l in labels) sb.Append(',').Append(l);
+        sb.Append('\n');
+    }
+
+    /// <summary>The minimal standard generator of Park and Miller (1988) with Carta's multiplier 48271.</summary>
+    private sealed class ParkMiller(uint seed)
+    {
+        private const long Modulus = 2147483647;
+        private long _state = (seed % (Modulus - 1)) + 1;
+
+        /// <summary>Uniform on (0, 1).</summary>
+        public double Uniform()
+        {
+            _state = _state * 48271 % Modulus;
+            return _state / (double)Modulus;
+        }
+
+        /// <summary>An integer in [0, n).</summary>
+        public int Below(int n) => (int)(Uniform() * n);
+
+        /// <summary>Approximately standard normal: the centred sum of four uniforms scaled to unit variance.</summary>
+        public double Normal() => (Uniform() + Uniform() + Uniform() + Uniform() - 2) * Math.Sqrt(3);
+    }
+}

@@ -1,0 +1,56 @@
+using System.Text.Json;
+using FastMlm.Data;
+using FastMlm.Models;
+using FastMlm.Reporting;
+using FastMlm.Tests.Reference;
+
+namespace FastMlm.Tests.Models;
+
+/// <summary>
+/// Designs beyond the reference suite, fitted by lme4 1.1-31 (Lme4Checks/*.json, made by make-checks.R on the
+/// simulated sets of <see cref="SimulatedData"/>): crossed with and without slopes, three-level nesting written
+/// both ways, an uncorrelated slope, a boundary fit, 100,000 levels of a random intercept, and the
+/// teaching-evaluation-shaped crossed design. Each must pass the suite's comparison.
+/// </summary>
+public sealed class Lme4CheckTests
+{
+    private static string Folder => Path.Combine(AppContext.BaseDirectory, "Lme4Checks");
+
+    [Theory]
+    [InlineData("crossed_sim_reml", "crossed_sim")]
+    [InlineData("crossed_slope_sim_ml", "crossed_slope_sim")]
+    [InlineData("crossed_uncorr_sim_ml", "crossed_slope_sim")]
+    [InlineData("nested3_sim_reml", "nested3_sim")]
+    [InlineData("nested3_explicit_sim_ml", "nested3_sim")]
+    [InlineData("singular_sim_ml", "singular_sim")]
+    [InlineData("ri_100k_ml", "ri_100k")]
+    [InlineData("teaching_crossed_reml", "teaching_crossed")]
+    public void Fit_MatchesLme4(string id, string data)
+    {
+        using var reference = JsonDocument.Parse(File.ReadAllText(Path.Combine(Folder, id + ".json")));
+        var root = reference.RootElement;
+        var fit = LinearMixedModel.Fit(SimulatedData.Frame(data), root.GetProperty("formula").GetString()!, new LmmOptions { Reml = root.GetProperty("reml").GetBoolean() });
+        using var result = JsonDocument.Parse(FitJson.Serialize(fit, id));
+        var problems = FitComparison.Problems(root, result.RootElement);
+        Assert.True(problems.Count == 0, string.Join("; ", problems));
+        Assert.True(fit.Converged, string.Join("; ", fit.Messages));
+    }
+
+    /// <summary>
+    /// lme4 does not reach the optimum when Days is rescaled by 1e6 or 1e-6 (it stops at a boundary or warns of a
+    /// degenerate Hessian); FastMlm reaches the unscaled model's optimum, 1751.9393444636682, in both.
+    /// </summary>
+    [Theory]
+    [InlineData("sleepstudy_scaled_up_ml")]
+    [InlineData("sleepstudy_scaled_down_ml")]
+    public void ScaledPredictors_BeatLme4AndReachTheUnscaledOptimum(string id)
+    {
+        using var reference = JsonDocument.Parse(File.ReadAllText(Path.Combine(Folder, id + ".json")));
+        var root = reference.RootElement;
+        var fit = LinearMixedModel.Fit(BuiltInData.Load("sleepstudy"), root.GetProperty("formula").GetString()!, new LmmOptions { Reml = false });
+        Assert.True(fit.Deviance < root.GetProperty("objective").GetDouble() - 1, $"{fit.Deviance} vs lme4 {root.GetProperty("objective").GetDouble()}");
+        Assert.Equal(1751.9393444636682, fit.Deviance, 1e-5);
+        Assert.False(fit.IsSingular);
+        Assert.True(fit.Converged, string.Join("; ", fit.Messages));
+    }
+}
