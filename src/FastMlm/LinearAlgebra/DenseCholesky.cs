@@ -26,7 +26,7 @@ internal enum SimdWidth
 /// </summary>
 internal static class DenseCholesky
 {
-    private const int BlockSize = 64;
+    private const int BlockSize = 96;
 
     /// <summary>The widest kernel this processor runs.</summary>
     public static SimdWidth Best { get; } =
@@ -53,14 +53,14 @@ internal static class DenseCholesky
                 // A[j:n, j:j+b] -= L[j:n, 0:j] · L[j:j+b, 0:j]'
                 Gemm.MultiplySubtractTransposed(a, j, 0, a, j, 0, a, j, j, n - j, b, j, ld, width);
             }
-            if (!FactorUnblocked(a.AsSpan((j * ld) + j), b, ld)) return false;
+            if (!FactorUnblocked(a.AsSpan((j * ld) + j), b, ld, width)) return false;
             if (j + b < n) SolvePanel(a, j, b, n, ld, width);
         }
         return true;
     }
 
     /// <summary>Left-looking factorisation of a small diagonal block in place.</summary>
-    private static bool FactorUnblocked(Span<double> a, int n, int ld)
+    private static bool FactorUnblocked(Span<double> a, int n, int ld, SimdWidth width)
     {
         for (int j = 0; j < n; j++)
         {
@@ -68,9 +68,7 @@ internal static class DenseCholesky
             for (int k = 0; k < j; k++)
             {
                 double ljk = a[(k * ld) + j];
-                if (ljk == 0) continue;
-                var colK = a.Slice(k * ld, n);
-                for (int i = j; i < n; i++) colJ[i] -= ljk * colK[i];
+                if (ljk != 0) Kernels.Axpy(-ljk, a.Slice((k * ld) + j, n - j), colJ.Slice(j), width);
             }
             double d = colJ[j];
             if (!(d > 0) || double.IsPositiveInfinity(d)) return false;
@@ -82,20 +80,78 @@ internal static class DenseCholesky
         return true;
     }
 
-    /// <summary>The panel below a factored diagonal block: <c>P ← P · L_jj^{-T}</c>, column by column.</summary>
-    private static void SolvePanel(Span<double> a, int j, int b, int n, int ld, SimdWidth width)
+    /// <summary>
+    /// The panel below a factored diagonal block: <c>P ← P · L_jj^{-T}</c>. With 512-bit vectors the panel is
+    /// solved 16 rows at a time, each strip held in registers and a small buffer while it runs through the
+    /// block's columns (strips split between threads when the panel is tall); otherwise column by column.
+    /// </summary>
+    private static void SolvePanel(double[] a, int j, int b, int n, int ld, SimdWidth width)
     {
         int rows = n - j - b;
+        if (width != SimdWidth.Vector512)
+        {
+            for (int c = 0; c < b; c++)
+            {
+                var target = a.AsSpan(((j + c) * ld) + j + b, rows);
+                for (int k = 0; k < c; k++)
+                {
+                    double l = a[((j + k) * ld) + j + c];
+                    if (l != 0) Kernels.Axpy(-l, a.AsSpan(((j + k) * ld) + j + b, rows), target, width);
+                }
+                Kernels.Scale(1 / a[((j + c) * ld) + j + c], target, width);
+            }
+            return;
+        }
+        // L_jj row by row (lt[c·b + k] = L[c, k]) and the reciprocals of its diagonal.
+        var lt = new double[b * b];
+        var inv = new double[b];
         for (int c = 0; c < b; c++)
         {
-            var target = a.Slice(((j + c) * ld) + j + b, rows);
+            for (int k = 0; k < c; k++) lt[(c * b) + k] = a[((j + k) * ld) + j + c];
+            inv[c] = 1 / a[((j + c) * ld) + j + c];
+        }
+        int strips = (rows + 15) / 16;
+        if (strips >= 16 && Environment.ProcessorCount > 1)
+        {
+            int threads = Math.Min(Environment.ProcessorCount, strips);
+            int per = (strips + threads - 1) / threads;
+            Parallel.For(0, threads, t =>
+            {
+                for (int st = t * per; st < Math.Min(strips, (t + 1) * per); st++) SolveStrip(a, j, b, ld, j + b + (st * 16), Math.Min(16, rows - (st * 16)), lt, inv);
+            });
+        }
+        else
+        {
+            for (int st = 0; st < strips; st++) SolveStrip(a, j, b, ld, j + b + (st * 16), Math.Min(16, rows - (st * 16)), lt, inv);
+        }
+    }
+
+    private static void SolveStrip(double[] a, int j, int b, int ld, int r0, int count, double[] lt, double[] inv)
+    {
+        Span<double> v = stackalloc double[16 * BlockSize];
+        for (int c = 0; c < b; c++)
+        {
+            var src = a.AsSpan(((j + c) * ld) + r0, count);
+            src.CopyTo(v.Slice(c * 16, count));
+            if (count < 16) v.Slice((c * 16) + count, 16 - count).Clear();
+        }
+        ref double vr = ref MemoryMarshal.GetReference(v);
+        for (int c = 0; c < b; c++)
+        {
+            var lo = Vector512.LoadUnsafe(ref vr, (nuint)(c * 16));
+            var hi = Vector512.LoadUnsafe(ref vr, (nuint)((c * 16) + 8));
+            int row = c * b;
             for (int k = 0; k < c; k++)
             {
-                double l = a[((j + k) * ld) + j + c];
-                if (l != 0) Kernels.Axpy(-l, a.Slice(((j + k) * ld) + j + b, rows), target, width);
+                var l = Vector512.Create(-lt[row + k]);
+                lo = Vector512.FusedMultiplyAdd(l, Vector512.LoadUnsafe(ref vr, (nuint)(k * 16)), lo);
+                hi = Vector512.FusedMultiplyAdd(l, Vector512.LoadUnsafe(ref vr, (nuint)((k * 16) + 8)), hi);
             }
-            Kernels.Scale(1 / a[((j + c) * ld) + j + c], target, width);
+            var d = Vector512.Create(inv[c]);
+            (lo * d).StoreUnsafe(ref vr, (nuint)(c * 16));
+            (hi * d).StoreUnsafe(ref vr, (nuint)((c * 16) + 8));
         }
+        for (int c = 0; c < b; c++) v.Slice(c * 16, count).CopyTo(a.AsSpan(((j + c) * ld) + r0, count));
     }
 }
 

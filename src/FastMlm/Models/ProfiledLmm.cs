@@ -36,6 +36,7 @@ internal sealed class ProfiledLmm
     private readonly int _m1;
     private readonly int _m2;
     private readonly bool _restAllScalar;
+    private readonly bool _allScalar;
 
     // A, built once.
     private readonly double[] _a11;
@@ -96,6 +97,7 @@ internal sealed class ProfiledLmm
                 $"the random effects after the largest term have {_m2} columns together; more than {MaxDenseRest} would need the sparse factorisation, which is not available yet"));
         }
         _restAllScalar = _terms.Skip(1).All(t => t.Q == 1);
+        _allScalar = _restAllScalar && _lead.Q == 1;
         ThetaLength = thetaOffset;
 
         // [X y] with the offset taken from y.
@@ -352,7 +354,22 @@ internal sealed class ProfiledLmm
         // L22 = Λ2' A22 Λ2 + I − L21 L21' (lower triangle), then factored.
         ScaleRestSquare();
         for (int i = 0; i < _m2; i++) _l22[(i * _m2) + i] += 1;
-        for (int g = 0; g < _lead.Levels; g++)
+        if (_allScalar)
+        {
+            // Scalar terms only: each block is one number and L21 L21' one outer product per level, applied a
+            // column at a time so that the rows touched in each column lie close together.
+            for (int g = 0; g < _lead.Levels; g++)
+            {
+                int e0 = _blockPtr[g], e1 = _blockPtr[g + 1];
+                for (int f = e0; f < e1; f++)
+                {
+                    double vf = _l21[f];
+                    int col = _blockRow[f] * _m2;
+                    for (int e = f; e < e1; e++) _l22[col + _blockRow[e]] -= _l21[e] * vf;
+                }
+            }
+        }
+        else for (int g = 0; g < _lead.Levels; g++)
         {
             int e0 = _blockPtr[g], e1 = _blockPtr[g + 1];
             for (int e = e0; e < e1; e++)
@@ -381,7 +398,21 @@ internal sealed class ProfiledLmm
         // L32 (transposed, m2 × (p+1)) = Λ2' A32' − L21 L31', each column then solved against L22.
         _a32t.AsSpan().CopyTo(_l32t);
         for (int r = 0; r < _pp1; r++) ScaleRestVector(_l32t.AsSpan(r * _m2, _m2));
-        for (int g = 0; g < _lead.Levels; g++)
+        if (_allScalar)
+        {
+            for (int r = 0; r < _pp1; r++)
+            {
+                var l31 = _l31t.AsSpan(r * _m1, _m1);
+                var target = _l32t.AsSpan(r * _m2, _m2);
+                for (int g = 0; g < _lead.Levels; g++)
+                {
+                    double v = l31[g];
+                    if (v == 0) continue;
+                    for (int e = _blockPtr[g]; e < _blockPtr[g + 1]; e++) target[_blockRow[e]] -= _l21[e] * v;
+                }
+            }
+        }
+        else for (int g = 0; g < _lead.Levels; g++)
         {
             for (int e = _blockPtr[g]; e < _blockPtr[g + 1]; e++)
             {

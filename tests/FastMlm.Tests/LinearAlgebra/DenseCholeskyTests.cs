@@ -11,8 +11,8 @@ public sealed class DenseCholeskyTests
         var data = new TheoryData<int, int>();
         foreach (var w in Widths())
         {
-            // Sizes around the 64-column blocks and the 16×4 tiles, and one large enough to split between threads.
-            foreach (int n in new[] { 1, 2, 5, 15, 16, 17, 63, 64, 65, 130, 301 }) data.Add((int)w, n);
+            // Sizes around the 96-column blocks, the 16-row strips and 16×8 tiles, and ones large enough to split between threads.
+            foreach (int n in new[] { 1, 2, 5, 15, 16, 17, 63, 95, 96, 97, 130, 193, 301, 420 }) data.Add((int)w, n);
         }
         return data;
     }
