@@ -13,6 +13,7 @@ namespace FastMlm.Benchmarks;
 /// lme4's times for the same fits are measured side by side by benchmarks/lme4/time-lme4.R.
 /// </summary>
 [MemoryDiagnoser]
+[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 10)]
 public class LmmBenchmarks
 {
     private DataFrame _data = null!;

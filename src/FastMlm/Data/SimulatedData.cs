@@ -12,7 +12,7 @@ namespace FastMlm.Data;
 internal static class SimulatedData
 {
     /// <summary>The names of the sets <see cref="Csv"/> makes.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["ri_100k", "teaching_crossed", "crossed_sim", "crossed_slope_sim", "nested3_sim", "singular_sim"];
+    public static IReadOnlyList<string> Names { get; } = ["ri_100k", "teaching_crossed", "crossed_sim", "crossed_slope_sim", "nested3_sim", "singular_sim", "one_obs_groups"];
 
     /// <summary>The CSV text of a set.</summary>
     public static string Csv(string name) => name switch
@@ -23,6 +23,7 @@ internal static class SimulatedData
         "crossed_slope_sim" => Crossed(withSlope: true),
         "nested3_sim" => Nested3(),
         "singular_sim" => Singular(),
+        "one_obs_groups" => OneObservationGroups(),
         _ => throw new ArgumentException($"no simulated data set '{name}'", nameof(name)),
     };
 
@@ -149,6 +150,24 @@ internal static class SimulatedData
             {
                 double x = k;
                 Row(sb, 1 + x + u + (0.5 * rng.Normal()), x, "g" + g.ToString("00", CultureInfo.InvariantCulture));
+            }
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>40 groups with a single observation mixed with 10 groups of 6: y = 2 + x + u_g + e.</summary>
+    private static string OneObservationGroups()
+    {
+        var rng = new ParkMiller(101);
+        var sb = new StringBuilder("y,x,g\n");
+        for (int g = 0; g < 50; g++)
+        {
+            double u = 0.8 * rng.Normal();
+            int count = g < 40 ? 1 : 6;
+            for (int k = 0; k < count; k++)
+            {
+                double x = rng.Uniform();
+                Row(sb, 2 + x + u + (0.5 * rng.Normal()), x, "g" + g.ToString("00", CultureInfo.InvariantCulture));
             }
         }
         return sb.ToString();

@@ -28,6 +28,12 @@ internal static class DenseCholesky
 {
     private const int BlockSize = 96;
 
+    [ThreadStatic]
+    private static double[]? t_lower;
+
+    [ThreadStatic]
+    private static double[]? t_inverse;
+
     /// <summary>The widest kernel this processor runs.</summary>
     public static SimdWidth Best { get; } =
         Vector512.IsHardwareAccelerated ? SimdWidth.Vector512 :
@@ -103,8 +109,8 @@ internal static class DenseCholesky
             return;
         }
         // L_jj row by row (lt[c·b + k] = L[c, k]) and the reciprocals of its diagonal.
-        var lt = new double[b * b];
-        var inv = new double[b];
+        var lt = t_lower ??= new double[BlockSize * BlockSize];
+        var inv = t_inverse ??= new double[BlockSize];
         for (int c = 0; c < b; c++)
         {
             for (int k = 0; k < c; k++) lt[(c * b) + k] = a[((j + k) * ld) + j + c];
@@ -113,17 +119,21 @@ internal static class DenseCholesky
         int strips = (rows + 15) / 16;
         if (strips >= 16 && Environment.ProcessorCount > 1)
         {
-            int threads = Math.Min(Environment.ProcessorCount, strips);
-            int per = (strips + threads - 1) / threads;
-            Parallel.For(0, threads, t =>
-            {
-                for (int st = t * per; st < Math.Min(strips, (t + 1) * per); st++) SolveStrip(a, j, b, ld, j + b + (st * 16), Math.Min(16, rows - (st * 16)), lt, inv);
-            });
+            SolveStripsInParallel(a, j, b, ld, rows, strips, lt, inv);
+            return;
         }
-        else
+        for (int st = 0; st < strips; st++) SolveStrip(a, j, b, ld, j + b + (st * 16), Math.Min(16, rows - (st * 16)), lt, inv);
+    }
+
+    // Separate from SolvePanel so that the closure is allocated only when threads are used.
+    private static void SolveStripsInParallel(double[] a, int j, int b, int ld, int rows, int strips, double[] lt, double[] inv)
+    {
+        int threads = Math.Min(Environment.ProcessorCount, strips);
+        int per = (strips + threads - 1) / threads;
+        Parallel.For(0, threads, t =>
         {
-            for (int st = 0; st < strips; st++) SolveStrip(a, j, b, ld, j + b + (st * 16), Math.Min(16, rows - (st * 16)), lt, inv);
-        }
+            for (int st = t * per; st < Math.Min(strips, (t + 1) * per); st++) SolveStrip(a, j, b, ld, j + b + (st * 16), Math.Min(16, rows - (st * 16)), lt, inv);
+        });
     }
 
     private static void SolveStrip(double[] a, int j, int b, int ld, int r0, int count, double[] lt, double[] inv)
@@ -289,6 +299,12 @@ internal static class Gemm
             Run(a, ai, aj, bp, c, ci, cj, 0, m, nc, ncPad, k, ld, width);
             return;
         }
+        RunInParallel(a, ai, aj, bp, c, ci, cj, m, nc, ncPad, k, ld, width, strips, threads);
+    }
+
+    // Separate so that the closure is allocated only when threads are used.
+    private static void RunInParallel(double[] a, int ai, int aj, double[] bp, double[] c, int ci, int cj, int m, int nc, int ncPad, int k, int ld, SimdWidth width, int strips, int threads)
+    {
         int stripsPerThread = (strips + threads - 1) / threads;
         Parallel.For(0, threads, t =>
         {

@@ -21,7 +21,8 @@ namespace FastMlm.Models;
 /// <c>L11</c> level by level, <c>L21</c> and <c>L31</c> by per-level triangular solves, <c>L22</c> as a dense
 /// Schur complement factored by <see cref="DenseCholesky"/>, then <c>L32</c> and the small <c>L33</c>. The
 /// criterion comes from log|L_Z|², the last diagonal element of L (the penalised residual sum of squares) and,
-/// for REML, log|L_X|². An evaluation allocates nothing.
+/// for REML, log|L_X|². An evaluation allocates nothing (a dense block large enough to be split between threads
+/// costs the few task objects of that split).
 /// </para>
 /// </remarks>
 internal sealed class ProfiledLmm

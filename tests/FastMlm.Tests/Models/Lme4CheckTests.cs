@@ -9,7 +9,7 @@ namespace FastMlm.Tests.Models;
 /// <summary>
 /// Designs beyond the reference suite, fitted by lme4 1.1-31 (Lme4Checks/*.json, made by make-checks.R on the
 /// simulated sets of <see cref="SimulatedData"/>): crossed with and without slopes, three-level nesting written
-/// both ways, an uncorrelated slope, a boundary fit, 100,000 levels of a random intercept, and the
+/// both ways, an uncorrelated slope, a boundary fit, groups of one observation, 100,000 levels of a random intercept, and the
 /// teaching-evaluation-shaped crossed design. Each must pass the suite's comparison.
 /// </summary>
 public sealed class Lme4CheckTests
@@ -23,6 +23,8 @@ public sealed class Lme4CheckTests
     [InlineData("nested3_sim_reml", "nested3_sim")]
     [InlineData("nested3_explicit_sim_ml", "nested3_sim")]
     [InlineData("singular_sim_ml", "singular_sim")]
+    [InlineData("one_obs_groups_ml", "one_obs_groups")]
+    [InlineData("one_obs_groups_reml", "one_obs_groups")]
     [InlineData("ri_100k_ml", "ri_100k")]
     [InlineData("teaching_crossed_reml", "teaching_crossed")]
     public void Fit_MatchesLme4(string id, string data)

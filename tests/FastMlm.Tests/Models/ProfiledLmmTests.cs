@@ -38,4 +38,19 @@ public sealed class ProfiledLmmTests
         Assert.Equal(-2 * logLik, value, 1e-6 * Math.Abs(logLik));
         Assert.Equal(mlDeviance, model.MlDeviance, 1e-6 * mlDeviance);
     }
+
+    [Theory]
+    [InlineData("sleepstudy", "Reaction ~ 1 + Days + (1 + Days | Subject)", 3)]
+    [InlineData("penicillin", "diameter ~ 1 + (1 | plate) + (1 | sample)", 2)]
+    [InlineData("pastes", "strength ~ 1 + (1 | batch/cask)", 2)]
+    [InlineData("hsb82", "mAch ~ 1 + ses + (1 | school) + (0 + ses | school)", 2)]
+    public void Evaluate_AllocatesNothing(string data, string formula, int thetaLength)
+    {
+        var model = Build(data, formula, reml: true);
+        var theta = Enumerable.Repeat(0.7, thetaLength).ToArray();
+        model.Evaluate(theta);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10; i++) model.Evaluate(theta);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
 }
