@@ -51,6 +51,7 @@ internal sealed class ProfiledLmm
     private readonly double[] _a32t;
     private readonly double[] _a33;
     private readonly int[] _restTermOfRow;
+    private readonly double[]? _offset;
 
     // L, overwritten by each evaluation.
     private readonly double[] _l11;
@@ -107,7 +108,11 @@ internal sealed class ProfiledLmm
         var y = xy.AsSpan(_n * _p, _n);
         design.Response.Values.CopyTo(y);
         var offset = design.Offset;
-        if (!offset.IsEmpty) for (int i = 0; i < _n; i++) y[i] -= offset[i];
+        if (!offset.IsEmpty)
+        {
+            for (int i = 0; i < _n; i++) y[i] -= offset[i];
+            _offset = offset.ToArray();
+        }
         Xy = xy;
 
         _a33 = new double[_pp1 * _pp1];
@@ -648,7 +653,7 @@ internal sealed class ProfiledLmm
             condVar[t] = cv;
         }
 
-        // Fitted values: X β + Σ Z b + offset.
+        // Fitted values: X β + Σ Z b, then the offset.
         var fitted = new double[_n];
         for (int j = 0; j < _p; j++) Kernels.Axpy(beta[j], Xy.AsSpan(j * _n, _n), fitted, DenseCholesky.Best);
         for (int t = 0; t < _terms.Length; t++)
@@ -668,6 +673,7 @@ internal sealed class ProfiledLmm
         var residuals = new double[_n];
         var y = Xy.AsSpan(_p * _n, _n);
         for (int i = 0; i < _n; i++) residuals[i] = y[i] - fitted[i];
+        if (_offset is not null) for (int i = 0; i < _n; i++) fitted[i] += _offset[i];
 
         return new Solution(value, beta, vcov, Math.Sqrt(sigma2), modes, condVar, fitted, residuals, MlDeviance, RemlCriterion, PenalizedRss);
     }

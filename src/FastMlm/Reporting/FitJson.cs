@@ -7,6 +7,9 @@ namespace FastMlm.Reporting;
 /// <summary>
 /// A fit as JSON in the reference suite's schema (so <c>compare_fit.py</c> reads it), plus what the engine adds:
 /// <c>reml_criterion</c>, <c>converged</c>, <c>evaluations</c>, <c>fit_seconds</c> and <c>messages</c>.
+/// <c>objective</c> is −2 log-likelihood at the estimates for every fit, REML fits included: that is what the
+/// suite's files hold (lme4's <c>deviance(fit, REML = TRUE)</c> for a REML fit); the REML criterion itself is
+/// <c>reml_criterion</c>, and <c>logLik</c>, <c>AIC</c> and <c>BIC</c> of a REML fit follow lme4 in using it.
 /// </summary>
 public static class FitJson
 {

@@ -150,4 +150,25 @@ public sealed class LinearMixedModelTests
         var e = Assert.Throws<ModelException>(() => LinearMixedModel.Fit(design));
         Assert.Contains("binomial", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Offset_IsInTheFittedValuesAndEqualsMovingItIntoTheResponse()
+    {
+        var withOffset = Fit("sleepstudy", "Reaction ~ Days + offset(Days * 10) + (1 | Subject)");
+        var moved = Fit("sleepstudy", "I(Reaction - Days * 10) ~ Days + (1 | Subject)");
+        Assert.Equal(moved.Criterion, withOffset.Criterion, 1e-9);
+        Assert.Equal(moved.FixedEffects[1].Estimate, withOffset.FixedEffects[1].Estimate, 1e-6);
+        Assert.Equal(0.46728595959593, withOffset.FixedEffects[1].Estimate, 1e-4); // 10.4673 less the offset slope
+        var y = ((NumericColumn)BuiltInData.Load("sleepstudy")["Reaction"]).Values;
+        for (int i = 0; i < y.Length; i++) Assert.Equal(y[i], withOffset.Fitted[i] + withOffset.Residuals[i], 1e-9);
+    }
+
+    [Fact]
+    public void NoFixedEffects_IsFitted()
+    {
+        var fit = Fit("dyestuff", "Yield ~ 0 + (1 | Batch)");
+        Assert.Empty(fit.FixedEffects);
+        Assert.True(double.IsFinite(fit.Criterion));
+        Assert.Contains("No fixed effect coefficients", FastMlm.Reporting.FitSummary.Describe(fit), StringComparison.Ordinal);
+    }
 }
