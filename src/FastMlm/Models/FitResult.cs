@@ -144,7 +144,11 @@ public sealed class FitResult
     /// <summary>Conditional modes per term, in lme4's order.</summary>
     public required IReadOnlyList<RandomEffectsTable> RandomEffects { get; init; }
 
-    /// <summary>Intraclass correlations σ²_g/(Σσ²_g + σ²) for models whose terms are all random intercepts; empty otherwise.</summary>
+    /// <summary>
+    /// For models whose terms are all random intercepts, each term's share of the total variance σ²_g/(Σσ²_g + σ²):
+    /// the intraclass correlation when there is one term, the variance partition coefficients when there are
+    /// several. Empty for models with random slopes, whose shares depend on the predictors.
+    /// </summary>
     public required IReadOnlyList<KeyValuePair<string, double>> IntraclassCorrelations { get; init; }
 
     /// <summary>Fitted values Xβ̂ + Zb̂ (+ offset), one per observation used.</summary>

@@ -32,9 +32,11 @@ public static class FitSummary
         if (fit.IntraclassCorrelations.Count > 0)
         {
             sb.Append('\n');
-            foreach (var (group, icc) in fit.IntraclassCorrelations)
+            // One term: the intraclass correlation. Several: each term's share of the total variance (VPC).
+            string label = fit.IntraclassCorrelations.Count == 1 ? "ICC" : "VPC";
+            foreach (var (group, share) in fit.IntraclassCorrelations)
             {
-                sb.Append("ICC (").Append(group).Append("): ").Append(RFormat.Format(icc, Digits)).Append('\n');
+                sb.Append(label).Append(" (").Append(group).Append("): ").Append(RFormat.Format(share, Digits)).Append('\n');
             }
         }
         if (fit.Messages.Count > 0)

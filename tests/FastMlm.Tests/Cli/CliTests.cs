@@ -33,6 +33,7 @@ public sealed class CliTests
         Assert.Contains(" cask:batch (Intercept)", output);
         Assert.Contains("Number of obs: 144, groups:  plate, 24; sample, 6", output);
         Assert.Contains("ICC (school): 0.1659", output);
+        Assert.Contains("VPC (plate): 0.1509\nVPC (sample): 0.7854", output.ReplaceLineEndings("\n"));
         Assert.Contains("Linear mixed model fit by maximum likelihood", output);
         Assert.Contains("REML criterion at convergence: 1743.6", output);
     }
