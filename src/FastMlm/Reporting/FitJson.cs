@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using FastMlm.Models;
 
@@ -20,7 +21,8 @@ public static class FitJson
     {
         ArgumentNullException.ThrowIfNull(fit);
         using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        // Relaxed escaping keeps formulas readable (y ~ x + (1 | g), not \u002B); the output is a data file, not HTML.
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             Write(w, fit, id);
         }

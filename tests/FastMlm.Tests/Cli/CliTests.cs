@@ -66,7 +66,9 @@ public sealed class CliTests
             var (code, output, _) = Run("fit", "--data", "dyestuff", "--formula", "Yield ~ 1 + (1 | Batch)", "--ml", "--json", path);
             Assert.Equal(0, code);
             Assert.Contains("Fixed effects:", output);
-            using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(path));
+            string text = File.ReadAllText(path);
+            Assert.Contains("\"formula\": \"Yield ~ 1 + (1 | Batch)\"", text);
+            using var doc = System.Text.Json.JsonDocument.Parse(text);
             var root = doc.RootElement;
             Assert.Equal(30, root.GetProperty("nobs").GetInt32());
             Assert.Equal(6, root.GetProperty("ngroups").GetProperty("Batch").GetInt32());
