@@ -13,7 +13,7 @@ public sealed class LmmOptions
     /// <summary>REML (lme4's default) or maximum likelihood.</summary>
     public bool Reml { get; init; } = true;
 
-    /// <summary>The optimiser's settings; null for lme4's tolerances (x and f absolute 1e-8, at most 100,000 evaluations).</summary>
+    /// <summary>The optimiser's settings; null for <see cref="LinearMixedModel.DefaultOptimizer"/> (at least as tight as lme4's).</summary>
     public BobyqaOptions? Optimizer { get; init; }
 
     /// <summary>Check the optimum by the gradient and Hessian of the criterion (a few more evaluations).</summary>
@@ -26,13 +26,18 @@ public sealed class LmmOptions
 /// <summary>Fits linear mixed models y = Xβ + Zb + ε by profiled REML or ML (lme4's method).</summary>
 public static class LinearMixedModel
 {
-    /// <summary>The optimiser settings used when <see cref="LmmOptions.Optimizer"/> is null.</summary>
+    /// <summary>
+    /// The optimiser settings used when <see cref="LmmOptions.Optimizer"/> is null: a first radius of 0.2, and a
+    /// stop when the trust region shrinks to 1e-8, or when an accepted step lowers the criterion by less than
+    /// 1e-8 while moving θ by less than 1e-6. lme4 (nlopt's BOBYQA) stops as soon as a step changes the
+    /// criterion by less than 1e-8 or θ by less than 1e-8, so these are at least as tight as lme4's.
+    /// </summary>
     public static BobyqaOptions DefaultOptimizer { get; } = new()
     {
         InitialRadius = 0.2,
         FinalRadius = 1e-8,
-        FunctionToleranceAbsolute = 1e-10,
-        XToleranceAbsolute = 1e-10,
+        FunctionToleranceAbsolute = 1e-8,
+        XToleranceAbsolute = 1e-6,
         MaxEvaluations = 100_000,
     };
 

@@ -16,7 +16,8 @@ public sealed class BobyqaOptions
 
     /// <summary>
     /// Stop when an accepted step lowers f by less than this and moves x by less than
-    /// <see cref="XToleranceAbsolute"/> in every coordinate (nlopt's ftol_abs with xtol_abs); 0 turns it off.
+    /// <see cref="XToleranceAbsolute"/> in every coordinate; 0 turns it off. (nlopt stops when either of its
+    /// ftol_abs and xtol_abs is met; asking both is the stricter rule.)
     /// </summary>
     public double FunctionToleranceAbsolute { get; init; }
 
@@ -235,7 +236,7 @@ public static class Bobyqa
                 {
                     bool small = true;
                     for (int i = 0; i < _n; i++) small &= Math.Abs(xnew[i] - xopt[i]) < Math.Max(_options.XToleranceAbsolute, 0);
-                    if (small && rho <= 10 * rhoEnd) return Finish(OptimizerStatus.FunctionToleranceReached);
+                    if (small) return Finish(OptimizerStatus.FunctionToleranceReached);
                 }
 
                 if (ratio > 0.1) continue;
