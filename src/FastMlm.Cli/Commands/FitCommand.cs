@@ -98,6 +98,12 @@ internal static class FitCommand
             throw new ModelException($"{family.RName()} models (GLMMs) cannot be fitted yet; this version fits linear mixed models (--family gaussian)");
         }
 
+        if (s.JsonFile is not null)
+        {
+            // Say so before the data are read and the model fitted, not after.
+            string dir = Path.GetDirectoryName(Path.GetFullPath(s.JsonFile)) ?? ".";
+            if (!Directory.Exists(dir)) throw new UsageException($"--json {s.JsonFile}: the folder '{dir}' does not exist");
+        }
         var parsedFormula = ModelFormula.Parse(s.Formula);
         var options = new DataReadOptions
         {

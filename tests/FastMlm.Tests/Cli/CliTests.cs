@@ -106,6 +106,15 @@ public sealed class CliTests
     }
 
     [Fact]
+    public void Fit_JsonIntoAMissingFolder_IsAUsageErrorNamingTheFolder()
+    {
+        var (code, _, err) = Run("fit", "--data", "dyestuff", "--formula", "Yield ~ 1 + (1 | Batch)", "--json", "/nonexistent-fastmlm/x.json");
+        Assert.Equal(2, code);
+        AssertOneLineError(err);
+        Assert.Contains("'/nonexistent-fastmlm' does not exist", err);
+    }
+
+    [Fact]
     public void Fit_BinomialFamily_SaysGlmmsAreNotFittedYet()
     {
         var (code, _, err) = Run("fit", "--data", "cbpp", "--formula", "cbind(incidence, size - incidence) ~ period + (1 | herd)", "--family", "binomial");

@@ -66,7 +66,8 @@ public sealed class FitJsonTests
     public void WriteFile_IntoAMissingFolder_FailsAndLeavesNothing()
     {
         string path = Path.Combine(Path.GetTempPath(), "fastmlm-missing-" + Guid.NewGuid().ToString("N"), "fit.json");
-        Assert.ThrowsAny<IOException>(() => FitJson.WriteFile(path, Sleepstudy(reml: false)));
+        var e = Assert.ThrowsAny<IOException>(() => FitJson.WriteFile(path, Sleepstudy(reml: false)));
+        Assert.Contains("does not exist", e.Message, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.GetDirectoryName(path)));
     }
 }
