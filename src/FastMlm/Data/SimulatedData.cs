@@ -12,7 +12,7 @@ namespace FastMlm.Data;
 internal static class SimulatedData
 {
     /// <summary>The names of the sets <see cref="Csv"/> makes.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["ri_100k", "teaching_crossed", "crossed_sim", "crossed_slope_sim", "nested3_sim", "singular_sim", "one_obs_groups"];
+    public static IReadOnlyList<string> Names { get; } = ["ri_100k", "teaching_crossed", "crossed_sim", "crossed_slope_sim", "nested3_sim", "singular_sim", "one_obs_groups", "crossed_two_slopes_sim"];
 
     /// <summary>The CSV text of a set.</summary>
     public static string Csv(string name) => name switch
@@ -21,6 +21,7 @@ internal static class SimulatedData
         "teaching_crossed" => TeachingCrossed(),
         "crossed_sim" => Crossed(withSlope: false),
         "crossed_slope_sim" => Crossed(withSlope: true),
+        "crossed_two_slopes_sim" => CrossedTwoSlopes(),
         "nested3_sim" => Nested3(),
         "singular_sim" => Singular(),
         "one_obs_groups" => OneObservationGroups(),
@@ -104,6 +105,47 @@ internal static class SimulatedData
                 {
                     double x = (4 * rng.Uniform()) - 2;
                     double y = 2 + (0.5 * x) + a[i] + (withSlope ? slope[i] * x : 0) + b[j] + (0.6 * rng.Normal());
+                    sb.Append(y.ToString("R", CultureInfo.InvariantCulture)).Append(',').Append(x.ToString("R", CultureInfo.InvariantCulture))
+                      .Append(",a").Append(i.ToString("00", CultureInfo.InvariantCulture)).Append(",b").Append(j.ToString("00", CultureInfo.InvariantCulture)).Append('\n');
+                }
+            }
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// Two crossed factors with a random slope each: a (40 levels, slope SD 0.4) and b (12 levels, slope SD
+    /// 0.5, correlated −0.5 with its intercept), so that the smaller factor's block is a vector term:
+    /// y = 1 + 0.5x + a_i + α_i x + b_j + β_j x + e.
+    /// </summary>
+    private static string CrossedTwoSlopes()
+    {
+        var rng = new ParkMiller(4032);
+        var a = new double[40];
+        var alpha = new double[40];
+        var b = new double[12];
+        var beta = new double[12];
+        for (int i = 0; i < 40; i++)
+        {
+            a[i] = 0.8 * rng.Normal();
+            alpha[i] = 0.4 * rng.Normal();
+        }
+        for (int j = 0; j < 12; j++)
+        {
+            double z1 = rng.Normal(), z2 = rng.Normal();
+            b[j] = 0.7 * z1;
+            beta[j] = 0.5 * ((-0.5 * z1) + (Math.Sqrt(0.75) * z2));
+        }
+        var sb = new StringBuilder("y,x,a,b\n");
+        for (int i = 0; i < 40; i++)
+        {
+            for (int j = 0; j < 12; j++)
+            {
+                int count = rng.Below(4);
+                for (int k = 0; k < count; k++)
+                {
+                    double x = (4 * rng.Uniform()) - 2;
+                    double y = 1 + (0.5 * x) + a[i] + (alpha[i] * x) + b[j] + (beta[j] * x) + (0.5 * rng.Normal());
                     sb.Append(y.ToString("R", CultureInfo.InvariantCulture)).Append(',').Append(x.ToString("R", CultureInfo.InvariantCulture))
                       .Append(",a").Append(i.ToString("00", CultureInfo.InvariantCulture)).Append(",b").Append(j.ToString("00", CultureInfo.InvariantCulture)).Append('\n');
                 }

@@ -8,7 +8,7 @@ namespace FastMlm.Tests.Models;
 
 /// <summary>
 /// Designs beyond the reference suite, fitted by lme4 1.1-31 (Lme4Checks/*.json, made by make-checks.R on the
-/// simulated sets of <see cref="SimulatedData"/>): crossed with and without slopes, three-level nesting written
+/// simulated sets of <see cref="SimulatedData"/>): crossed with and without slopes (on the larger factor, the smaller, both), three-level nesting written
 /// both ways, an uncorrelated slope, a boundary fit, groups of one observation, 100,000 levels of a random intercept, and the
 /// teaching-evaluation-shaped crossed design. Each must pass the suite's comparison.
 /// </summary>
@@ -20,6 +20,10 @@ public sealed class Lme4CheckTests
     [InlineData("crossed_sim_reml", "crossed_sim")]
     [InlineData("crossed_slope_sim_ml", "crossed_slope_sim")]
     [InlineData("crossed_uncorr_sim_ml", "crossed_slope_sim")]
+    [InlineData("crossed_rest_slope_sim_ml", "crossed_slope_sim")]
+    [InlineData("crossed_both_slopes_sim_reml", "crossed_slope_sim")]
+    [InlineData("crossed_two_slopes_sim_ml", "crossed_two_slopes_sim")]
+    [InlineData("crossed_two_slopes_sim_reml", "crossed_two_slopes_sim")]
     [InlineData("nested3_sim_reml", "nested3_sim")]
     [InlineData("nested3_explicit_sim_ml", "nested3_sim")]
     [InlineData("singular_sim_ml", "singular_sim")]
@@ -54,5 +58,23 @@ public sealed class Lme4CheckTests
         Assert.Equal(1751.9393444636682, fit.Deviance, 1e-5);
         Assert.False(fit.IsSingular);
         Assert.True(fit.Converged, string.Join("; ", fit.Messages));
+    }
+
+    /// <summary>
+    /// Conditional modes and conditional (co)variances when both the leading term and the dense block are vector
+    /// terms, against lme4 1.1-31's <c>ranef(fit, condVar = TRUE)</c> for the first level of each factor.
+    /// </summary>
+    [Theory]
+    [InlineData("a", 0.1964900510, 0.0028476272, 0.1470524327, 0.1364259685, -0.0006325586)]
+    [InlineData("b", 0.3460436945, -0.0135820219, 0.1092387215, 0.0879195497, -0.0006971506)]
+    public void VectorTermsInBothBlocks_ModesAndConditionalVariancesMatchLme4(string group, double intercept, double slope, double sdIntercept, double sdSlope, double covariance)
+    {
+        var fit = LinearMixedModel.Fit(SimulatedData.Frame("crossed_two_slopes_sim"), "y ~ x + (1 + x | a) + (1 + x | b)", new LmmOptions { Reml = false });
+        var t = fit.RandomEffects.Single(r => r.Group == group);
+        Assert.Equal(intercept, t.Value(0, 0), 2e-6);
+        Assert.Equal(slope, t.Value(0, 1), 2e-6);
+        Assert.Equal(sdIntercept, Math.Sqrt(t.ConditionalVariance(0, 0)), 2e-6);
+        Assert.Equal(sdSlope, Math.Sqrt(t.ConditionalVariance(0, 1)), 2e-6);
+        Assert.Equal(covariance, t.ConditionalCovariance(0, 0, 1), 1e-7);
     }
 }
