@@ -53,4 +53,39 @@ public sealed class ProfiledLmmTests
         for (int i = 0; i < 10; i++) model.Evaluate(theta);
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
+
+    [Fact]
+    public void FailedFactorization_GivesAFinitePenaltyNotAnException()
+    {
+        var model = Build("dyestuff", "Yield ~ 1 + (1 | Batch)");
+        double value = model.Evaluate([double.NaN]);
+        Assert.False(model.LastFactorizationOk);
+        Assert.Equal(ProfiledLmm.FailedValue, value);
+        Assert.True(double.IsFinite(value));
+        Assert.Equal(327.34216280954615, model.Evaluate([0.713]), 1e-10);
+    }
+
+    [Fact]
+    public void DenseBlockBeyondTheLimit_IsRefusedWithAClearMessage()
+    {
+        // Two crossed factors of 25,000 levels: the second would need a dense 25,000 × 25,000 block.
+        var sb = new System.Text.StringBuilder("y,a,b\n");
+        for (int i = 0; i < 50_000; i++)
+        {
+            sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"{i % 7},a{i % 25_000},b{(i / 2) % 25_000}\n");
+        }
+        var design = ModelDesign.Build(CsvReader.Parse(sb.ToString()), "y ~ 1 + (1 | a) + (1 | b)");
+        var e = Assert.Throws<ModelException>(() => new ProfiledLmm(design, reml: false));
+        Assert.Contains("25000 columns", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TermsAreOrderedByLevels_ThetaFollows()
+    {
+        // sample (6 levels) written first, plate (24) leads: lme4's order, and θ in that order.
+        var model = Build("penicillin", "diameter ~ 1 + (1 | sample) + (1 | plate)", reml: true);
+        Assert.Equal(["plate", "sample"], model.Terms.Select(t => t.Term.GroupName));
+        double swapped = model.Evaluate([1.53967772721051, 3.51241584871638]);
+        Assert.Equal(2 * 165.430294495543, swapped, 1e-6);
+    }
 }
