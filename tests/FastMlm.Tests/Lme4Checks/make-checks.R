@@ -28,5 +28,6 @@ fit("sleepstudy_scaled_up_ml", file.path(shared, "data", "sleepstudy.csv"), "Rea
 fit("sleepstudy_scaled_down_ml", file.path(shared, "data", "sleepstudy.csv"), "Reaction ~ 1 + I(Days * 1e-6) + (1 + I(Days * 1e-6) | Subject)")
 fit("one_obs_groups_ml", sim("one_obs_groups"), "y ~ x + (1 | g)")
 fit("one_obs_groups_reml", sim("one_obs_groups"), "y ~ x + (1 | g)", reml = TRUE)
+fit("sleepstudy_quadratic_ml", file.path(shared, "data", "sleepstudy.csv"), "Reaction ~ Days + I(Days^2) + (1 + Days + I(Days^2) | Subject)")
 fit("ri_100k_ml", sim("ri_100k"), "y ~ x + (1 | g)")
 fit("teaching_crossed_reml", sim("teaching_crossed"), "y ~ 1 + dept + (1 | s) + (1 | d)", reml = TRUE)
