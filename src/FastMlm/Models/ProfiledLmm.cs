@@ -103,7 +103,12 @@ internal sealed class ProfiledLmm
         ThetaLength = thetaOffset;
 
         // [X y] with the offset taken from y.
-        var xy = new double[(long)_n * _pp1 > int.MaxValue ? throw new ModelException("the data are too large for one fixed-effects matrix") : _n * _pp1];
+        if ((long)_n * _pp1 > Array.MaxLength)
+        {
+            throw new ModelException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{_n} observations × {_pp1} columns of [X y] exceed the largest array .NET can hold"));
+        }
+        var xy = new double[_n * _pp1];
         design.Fixed.X.Data.AsSpan(0, _n * _p).CopyTo(xy);
         var y = xy.AsSpan(_n * _p, _n);
         design.Response.Values.CopyTo(y);
@@ -702,6 +707,7 @@ internal sealed class ProfiledLmm
             }
         }
         var w = new double[_m2 * q1];
+        var wl = new double[_m2 * q1];
         var linvL11 = new double[qq];
         for (int g = 0; g < _lead.Levels; g++)
         {
@@ -741,7 +747,7 @@ internal sealed class ProfiledLmm
                 }
             }
             // W ← W L11⁻¹ (column c of the product: Σ_k W[:,k] L11⁻¹[k,c]).
-            var wl = new double[_m2 * q1];
+            Array.Clear(wl);
             for (int c = 0; c < q1; c++)
             {
                 for (int k = c; k < q1; k++)
