@@ -120,6 +120,23 @@ public static class Bobyqa
         private readonly double[] _lambda;
         private readonly double[] _trial;
         private readonly double[] _step;
+
+        // Work vectors, allocated once per minimisation.
+        private readonly double[] _xnew;
+        private readonly double[] _wa;
+        private readonly double[] _wb;
+        private readonly double[] _lagrangeRhs;
+        private readonly double[] _geometryRhs;
+        private readonly double[] _geometryGradient;
+        private readonly double[] _geometryLine;
+        private readonly double[] _geometryBest;
+        private readonly double[] _geometryCandidate;
+        private readonly double[] _geometryPoint;
+        private readonly bool[] _free;
+        private readonly double[] _residual;
+        private readonly double[] _direction;
+        private readonly double[] _hessianDirection;
+        private readonly double[] _hessianStep;
         private double _modelConstant;
         private double _scale = 1;
         private int _best;
@@ -147,6 +164,21 @@ public static class Bobyqa
             _lambda = new double[m];
             _trial = new double[_n];
             _step = new double[_n];
+            _xnew = new double[_n];
+            _wa = new double[_n];
+            _wb = new double[_n];
+            _lagrangeRhs = new double[w];
+            _geometryRhs = new double[w];
+            _geometryGradient = new double[_n];
+            _geometryLine = new double[_n];
+            _geometryBest = new double[_n];
+            _geometryCandidate = new double[_n];
+            _geometryPoint = new double[_n];
+            _free = new bool[_n];
+            _residual = new double[_n];
+            _direction = new double[_n];
+            _hessianDirection = new double[_n];
+            _hessianStep = new double[_n];
             _bestX = start.ToArray();
             for (int i = 0; i < _n; i++) _bestX[i] = Math.Clamp(_bestX[i], _lower[i], _upper[i]);
         }
@@ -215,7 +247,8 @@ public static class Bobyqa
 
                 for (int i = 0; i < _n; i++) _trial[i] = xopt[i] + _step[i];
                 double fopt = _values[_best];
-                var xnew = (double[])_trial.Clone();
+                var xnew = _xnew;
+                Array.Copy(_trial, xnew, _n);
                 double fnew = Evaluate(xnew);
                 double ratio = (fopt - fnew) / predicted;
 
@@ -224,6 +257,14 @@ public static class Bobyqa
                 else delta = Math.Max(0.5 * delta, 2 * stepNorm);
                 if (delta <= 1.5 * rho) delta = rho;
 
+                // The tolerance test compares with x_opt before the new point may overwrite it in the set.
+                bool toleranceMet = false;
+                if (fnew < fopt && _options.FunctionToleranceAbsolute > 0 && fopt - fnew < _options.FunctionToleranceAbsolute)
+                {
+                    toleranceMet = true;
+                    for (int i = 0; i < _n; i++) toleranceMet &= Math.Abs(xnew[i] - xopt[i]) < _options.XToleranceAbsolute;
+                }
+
                 int knew = ChooseReplacement(xopt, xnew, fnew < fopt, delta);
                 if (knew >= 0)
                 {
@@ -231,13 +272,7 @@ public static class Bobyqa
                     _values[knew] = fnew;
                     if (fnew < fopt) _best = knew;
                 }
-
-                if (fnew < fopt && _options.FunctionToleranceAbsolute > 0 && fopt - fnew < _options.FunctionToleranceAbsolute)
-                {
-                    bool small = true;
-                    for (int i = 0; i < _n; i++) small &= Math.Abs(xnew[i] - xopt[i]) < Math.Max(_options.XToleranceAbsolute, 0);
-                    if (small) return Finish(OptimizerStatus.FunctionToleranceReached);
-                }
+                if (toleranceMet) return Finish(OptimizerStatus.FunctionToleranceReached);
 
                 if (ratio > 0.1) continue;
 
@@ -370,8 +405,8 @@ public static class Bobyqa
         {
             int w = _m + _n + 1;
             Array.Clear(_kkt);
-            var sk = new double[_n];
-            var sj = new double[_n];
+            var sk = _wa;
+            var sj = _wb;
             double scale = 0;
             for (int k = 0; k < _m; k++) for (int i = 0; i < _n; i++) scale = Math.Max(scale, Math.Abs(_points[k][i] - center[i]));
             if (scale == 0) return false;
@@ -451,10 +486,11 @@ public static class Bobyqa
         /// <summary>The values at x of the m Lagrange functions of the current set (centred at x_opt).</summary>
         private double[] LagrangeValues(double[] xopt, double[] x)
         {
-            var b = new double[_m + _n + 1];
-            var d = new double[_n];
+            var b = _lagrangeRhs;
+            Array.Clear(b);
+            var d = _wa;
             for (int i = 0; i < _n; i++) d[i] = x[i] - xopt[i];
-            var s = new double[_n];
+            var s = _wb;
             double s2 = _scale * _scale;
             for (int k = 0; k < _m; k++)
             {
@@ -535,12 +571,13 @@ public static class Bobyqa
             var xopt = _points[_best];
             if (!FactorKkt(xopt)) return true; // the next model build restarts the set
             // ℓ_knew(x_opt + d) = c + g'd + d'Hd/2 with H = Σ λ_j s_j s_j' (from the KKT inverse's column knew).
-            var e = new double[_m + _n + 1];
+            var e = _geometryRhs;
+            Array.Clear(e);
             e[knew] = 1;
             SolveKkt(e);
-            var g = new double[_n];
+            var g = _geometryGradient;
             for (int i = 0; i < _n; i++) g[i] = e[_m + 1 + i];
-            var s = new double[_n];
+            var s = _geometryLine;
 
             // In the scaled coordinates of the KKT system.
             double scale = _scale, scale2 = _scale * _scale;
@@ -559,9 +596,10 @@ public static class Bobyqa
                 return v;
             }
 
-            var bestD = new double[_n];
+            var bestD = _geometryBest;
+            Array.Clear(bestD);
             double bestAbs = -1;
-            var cand = new double[_n];
+            var cand = _geometryCandidate;
 
             void Consider(double[] direction, double length)
             {
@@ -627,7 +665,7 @@ public static class Bobyqa
                 Consider(s, radius);
             }
             // The gradient of ℓ_knew at x_opt, with components that push through an active bound removed.
-            var dir = new double[_n];
+            var dir = _geometryLine;
             double gn = 0;
             for (int i = 0; i < _n; i++)
             {
@@ -651,7 +689,7 @@ public static class Bobyqa
             }
             if (bestAbs <= 0) return true;
 
-            var x = new double[_n];
+            var x = _geometryPoint;
             for (int i = 0; i < _n; i++) x[i] = xopt[i] + bestD[i];
             double fx = Evaluate(x);
             Array.Copy(x, _points[knew], _n);
@@ -669,15 +707,15 @@ public static class Bobyqa
         {
             int n = _n;
             Array.Clear(d);
-            var free = new bool[n];
+            var free = _free;
             for (int i = 0; i < n; i++)
             {
                 free[i] = !((xopt[i] <= _lower[i] && _gradient[i] >= 0) || (xopt[i] >= _upper[i] && _gradient[i] <= 0));
             }
-            var r = new double[n];
-            var p = new double[n];
-            var hp = new double[n];
-            var hd = new double[n];
+            var r = _residual;
+            var p = _direction;
+            var hp = _hessianDirection;
+            var hd = _hessianStep;
             int restarts = 0;
             while (restarts++ <= n)
             {

@@ -152,4 +152,23 @@ public sealed class BobyqaTests
         Assert.Throws<ArgumentException>(() => Bobyqa.Minimize(x => 0, [], [], []));
         Assert.Throws<ArgumentException>(() => Bobyqa.Minimize(x => 0, [1], [4], [3]));
     }
+
+    [Fact]
+    public void FunctionTolerance_StopsOnlyWhenTheStepIsAlsoSmall()
+    {
+        // A long shallow slope: every step gains little in f, but x is far from the minimum at 30.
+        var r = Bobyqa.Minimize(x => 1e-9 * Math.Pow(x[0] - 30, 2), [0], [double.NegativeInfinity], [double.PositiveInfinity],
+            new BobyqaOptions { InitialRadius = 0.5, FinalRadius = 1e-6, FunctionToleranceAbsolute = 1e-6, XToleranceAbsolute = 1e-6 });
+        Assert.Equal(30, r.X[0], 1e-3);
+    }
+
+    [Fact]
+    public void FunctionTolerance_WithSmallSteps_Stops()
+    {
+        var r = Bobyqa.Minimize(x => (100 * Math.Pow(x[1] - (x[0] * x[0]), 2)) + Math.Pow(1 - x[0], 2), [-1.2, 1], Inf(2, -1), Inf(2, 1),
+            new BobyqaOptions { InitialRadius = 0.5, FinalRadius = 1e-12, FunctionToleranceAbsolute = 1e-8, XToleranceAbsolute = 1e-4 });
+        Assert.Equal(OptimizerStatus.FunctionToleranceReached, r.Status);
+        Assert.Equal(1, r.X[0], 1e-3);
+        Assert.Equal(1, r.X[1], 1e-3);
+    }
 }
