@@ -30,13 +30,24 @@ public sealed class Lme4CheckTests
     [InlineData("one_obs_groups_ml", "one_obs_groups")]
     [InlineData("one_obs_groups_reml", "one_obs_groups")]
     [InlineData("sleepstudy_quadratic_ml", "sleepstudy")]
+    [InlineData("nested3_naive_sim_reml", "nested3_sim")]
+    [InlineData("singular_uncorr_sim_ml", "singular_sim")]
+    [InlineData("singular_corr_sim_ml", "singular_corr_sim")]
+    [InlineData("teaching_crossed_ml", "teaching_crossed")]
+    [InlineData("sleepstudy_scaled_up_ri_ml", "sleepstudy")]
+    [InlineData("sleepstudy_scaled_down_ri_ml", "sleepstudy")]
+    [InlineData("rank_deficient_ml", "rank_deficient")]
+    [InlineData("rank_deficient_reml", "rank_deficient")]
+    [InlineData("rank_deficient_factor_reml", "rank_deficient")]
     [InlineData("ri_100k_ml", "ri_100k")]
     [InlineData("teaching_crossed_reml", "teaching_crossed")]
     public void Fit_MatchesLme4(string id, string data)
     {
         using var reference = JsonDocument.Parse(File.ReadAllText(Path.Combine(Folder, id + ".json")));
         var root = reference.RootElement;
-        var frame = BuiltInData.Contains(data) ? BuiltInData.Load(data) : SimulatedData.Frame(data);
+        var frame = BuiltInData.Contains(data) ? BuiltInData.Load(data)
+            : SimulatedData.Names.Contains(data) ? SimulatedData.Frame(data)
+            : CsvReader.ReadFile(Path.Combine(Folder, "data", data + ".csv"));
         var fit = LinearMixedModel.Fit(frame, root.GetProperty("formula").GetString()!, new LmmOptions { Reml = root.GetProperty("reml").GetBoolean() });
         using var result = JsonDocument.Parse(FitJson.Serialize(fit, id));
         var problems = FitComparison.Problems(root, result.RootElement);
@@ -78,5 +89,16 @@ public sealed class Lme4CheckTests
         Assert.Equal(sdIntercept, Math.Sqrt(t.ConditionalVariance(0, 0)), 2e-6);
         Assert.Equal(sdSlope, Math.Sqrt(t.ConditionalVariance(0, 1)), 2e-6);
         Assert.Equal(covariance, t.ConditionalCovariance(0, 0, 1), 1e-7);
+    }
+
+    /// <summary>lme4 drops the aliased column (x3 = x1 + x2; the never-observed cell C:V of f × h); so must we, by name.</summary>
+    [Theory]
+    [InlineData("y ~ x1 + x2 + x3 + (1 | g)", "x3")]
+    [InlineData("y ~ f * h + (1 | g)", "fC:hV")]
+    public void RankDeficientX_DropsTheColumnLme4Drops(string formula, string dropped)
+    {
+        var fit = LinearMixedModel.Fit(CsvReader.ReadFile(Path.Combine(Folder, "data", "rank_deficient.csv")), formula);
+        Assert.Equal([dropped], fit.DroppedColumns);
+        Assert.Contains(fit.Messages, m => m.Contains(dropped, StringComparison.Ordinal));
     }
 }
