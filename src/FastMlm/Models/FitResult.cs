@@ -1,3 +1,4 @@
+using FastMlm.Design;
 using FastMlm.LinearAlgebra;
 
 namespace FastMlm.Models;
@@ -171,4 +172,16 @@ public sealed class FitResult
 
     /// <summary>Everything the user should read: rows dropped, columns dropped, singular fit, convergence.</summary>
     public required IReadOnlyList<string> Messages { get; init; }
+
+    /// <summary>The design the model was fitted to: frame, X, the random-effects terms, the response.</summary>
+    public required ModelDesign Design { get; init; }
+
+    /// <summary>Fitted by REML or ML, with these settings.</summary>
+    public required LmmOptions Options { get; init; }
+
+    /// <summary>The evaluator of the profiled criterion (inference evaluates it at other θ; not thread-safe).</summary>
+    internal ProfiledLmm? Engine { get; init; }
+
+    /// <summary>θ on the engine's internal (rescaled) columns at the estimates.</summary>
+    internal IReadOnlyList<double> InternalTheta { get; init; } = [];
 }

@@ -286,6 +286,10 @@ public static class LinearMixedModel
             Evaluations = opt.Evaluations,
             Convergence = check,
             Messages = messages,
+            Design = design,
+            Options = options,
+            Engine = model,
+            InternalTheta = (double[])internalTheta.Clone(),
         };
     }
 
