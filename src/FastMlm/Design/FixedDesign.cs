@@ -9,10 +9,16 @@ namespace FastMlm.Design;
 /// </summary>
 public sealed class FixedDesign
 {
-    private FixedDesign(DenseMatrix x, string[] names, string[] dropped)
+    private readonly ModelFrame _frame;
+    private readonly int[]? _kept;
+
+    private FixedDesign(ModelFrame frame, int[]? kept, DenseMatrix x, string[] names, string[] terms, string[] dropped)
     {
+        _frame = frame;
+        _kept = kept;
         X = x;
         ColumnNames = names;
+        ColumnTerms = terms;
         DroppedColumns = dropped;
     }
 
@@ -21,6 +27,9 @@ public sealed class FixedDesign
 
     /// <summary>The column names, R's order (<c>(Intercept)</c>, <c>x</c>, <c>fB</c>, <c>x:fB</c>).</summary>
     public IReadOnlyList<string> ColumnNames { get; }
+
+    /// <summary>For each column, the label of the formula term it codes (<c>(Intercept)</c>, <c>x</c>, <c>f</c>, <c>x:f</c>): the columns an F test of a term tests.</summary>
+    public IReadOnlyList<string> ColumnTerms { get; }
 
     /// <summary>The columns dropped because they are linear combinations of earlier columns.</summary>
     public IReadOnlyList<string> DroppedColumns { get; }
@@ -40,8 +49,18 @@ public sealed class FixedDesign
         ArgumentNullException.ThrowIfNull(frame);
         var full = ModelMatrixBuilder.Build(frame, frame.Formula.Fixed);
         var aliased = LimitedPivotQr.AliasedColumns(full.Matrix);
-        if (aliased.Length == 0) return new FixedDesign(full.Matrix, full.Names, []);
+        if (aliased.Length == 0) return new FixedDesign(frame, null, full.Matrix, full.Names, full.Terms, []);
         var keep = Enumerable.Range(0, full.Names.Length).Except(aliased).ToArray();
-        return new FixedDesign(full.Matrix.SelectColumns(keep), keep.Select(j => full.Names[j]).ToArray(), aliased.Select(j => full.Names[j]).ToArray());
+        return new FixedDesign(frame, keep, full.Matrix.SelectColumns(keep), keep.Select(j => full.Names[j]).ToArray(), keep.Select(j => full.Terms[j]).ToArray(), aliased.Select(j => full.Names[j]).ToArray());
+    }
+
+    /// <summary>
+    /// X with factors coded by sum-to-zero contrasts instead of treatment contrasts (the same columns kept): the
+    /// parametrisation in which type-III hypotheses are "the term's coefficients are zero".
+    /// </summary>
+    public DenseMatrix SumCodedX()
+    {
+        var full = ModelMatrixBuilder.Build(_frame, _frame.Formula.Fixed, sumContrasts: true);
+        return _kept is null ? full.Matrix : full.Matrix.SelectColumns(_kept);
     }
 }

@@ -11,10 +11,16 @@ namespace FastMlm.Design;
 /// </summary>
 internal static class ModelMatrixBuilder
 {
-    /// <summary>A model matrix with its column names.</summary>
-    public sealed record Result(DenseMatrix Matrix, string[] Names);
+    /// <summary>A model matrix with its column names and, per column, the label of the term it codes (<c>x:f</c>).</summary>
+    public sealed record Result(DenseMatrix Matrix, string[] Names, string[] Terms);
 
-    public static Result Build(ModelFrame frame, TermList part)
+    /// <param name="frame">The model frame.</param>
+    /// <param name="part">The terms (the fixed part, or a random term's left side).</param>
+    /// <param name="sumContrasts">
+    /// Code factors with sum-to-zero contrasts (R's <c>contr.sum</c>: column k is 1 at level k, −1 at the last
+    /// level) instead of treatment contrasts: the same column space, the parametrisation type-III tests use.
+    /// </param>
+    public static Result Build(ModelFrame frame, TermList part, bool sumContrasts = false)
     {
         var codings = TermCoding.Compute(part, frame.Variable);
         int n = frame.RowCount;
@@ -26,7 +32,7 @@ internal static class ModelMatrixBuilder
         {
             var pieces = new List<Piece>();
             var vars = part.Terms[t].Variables;
-            for (int k = 0; k < vars.Count; k++) pieces.Add(Piece.Of(frame.Variable(vars[k]), vars[k].ToString(), codings[t][k]));
+            for (int k = 0; k < vars.Count; k++) pieces.Add(Piece.Of(frame.Variable(vars[k]), vars[k].ToString(), codings[t][k], sumContrasts));
             int width = pieces.Aggregate(1, (acc, piece) => checked(acc * piece.Width));
             plans.Add((pieces, width));
             p += width;
@@ -34,15 +40,18 @@ internal static class ModelMatrixBuilder
 
         var matrix = new DenseMatrix(n, p);
         var names = new string[p];
+        var terms = new string[p];
         int col = 0;
         if (part.HasIntercept)
         {
             matrix.Column(0).Fill(1.0);
-            names[0] = "(Intercept)";
+            names[0] = terms[0] = "(Intercept)";
             col = 1;
         }
-        foreach (var (pieces, width) in plans)
+        for (int t = 0; t < plans.Count; t++)
         {
+            var (pieces, width) = plans[t];
+            string termLabel = string.Join(":", part.Terms[t].Variables.Select(v => v.ToString()));
             // Enumerate the Kronecker product with the first variable varying fastest.
             var index = new int[pieces.Count];
             for (int c = 0; c < width; c++)
@@ -56,6 +65,7 @@ internal static class ModelMatrixBuilder
                     label[k] = pieces[k].ColumnName(index[k]);
                 }
                 names[col] = string.Join(":", label);
+                terms[col] = termLabel;
                 col++;
                 for (int k = 0; k < pieces.Count; k++)
                 {
@@ -64,7 +74,7 @@ internal static class ModelMatrixBuilder
                 }
             }
         }
-        return new Result(matrix, names);
+        return new Result(matrix, names, terms);
     }
 
     /// <summary>One variable's contribution to a term: a numeric column, or the indicator columns of a factor's levels.</summary>
@@ -73,20 +83,22 @@ internal static class ModelMatrixBuilder
         private readonly NumericColumn? _numeric;
         private readonly CategoricalColumn? _factor;
         private readonly int _firstLevel;
+        private readonly bool _sum;
         private readonly string _label;
 
-        private Piece(string label, NumericColumn? numeric, CategoricalColumn? factor, int firstLevel)
+        private Piece(string label, NumericColumn? numeric, CategoricalColumn? factor, int firstLevel, bool sum = false)
         {
             _label = label;
             _numeric = numeric;
             _factor = factor;
             _firstLevel = firstLevel;
+            _sum = sum;
             Width = factor is null ? 1 : factor.LevelCount - firstLevel;
         }
 
         public int Width { get; }
 
-        public static Piece Of(Column column, string label, FactorCoding coding)
+        public static Piece Of(Column column, string label, FactorCoding coding, bool sumContrasts)
         {
             switch (column)
             {
@@ -98,7 +110,8 @@ internal static class ModelMatrixBuilder
                         throw new ModelException(
                             $"factor '{label}' has a single level ('{cat.Levels[0]}') in the rows used, so it cannot have contrasts; remove it from the formula");
                     }
-                    return new Piece(label, null, cat, coding == FactorCoding.Contrasts ? 1 : 0);
+                    bool contrasts = coding == FactorCoding.Contrasts;
+                    return new Piece(label, null, cat, contrasts ? 1 : 0, contrasts && sumContrasts);
                 default:
                     throw new InvalidOperationException($"unexpected column type {column.GetType().Name}");
             }
@@ -114,8 +127,20 @@ internal static class ModelMatrixBuilder
                 for (int i = 0; i < target.Length; i++) target[i] *= values[i];
                 return;
             }
-            int level = _firstLevel + k;
             var codes = _factor!.Codes;
+            if (_sum)
+            {
+                // contr.sum: column k is level k (k = 0 … K−2), the last level −1 in every column.
+                int last = _factor.LevelCount - 1;
+                for (int i = 0; i < target.Length; i++)
+                {
+                    int c = codes[i];
+                    if (c == last) target[i] = -target[i];
+                    else if (c != k) target[i] = 0.0;
+                }
+                return;
+            }
+            int level = _firstLevel + k;
             for (int i = 0; i < target.Length; i++)
             {
                 if (codes[i] != level) target[i] = 0.0;

@@ -98,4 +98,69 @@ internal static class SmallDense
             v[i] = s / l[(i * ld) + i];
         }
     }
+
+    /// <summary>
+    /// The eigen decomposition of a small symmetric matrix by cyclic Jacobi rotations: <paramref name="values"/>
+    /// in decreasing order, <paramref name="vectors"/> column-major with column k the unit eigenvector of value k.
+    /// <paramref name="a"/> (column-major, n×n) is overwritten.
+    /// </summary>
+    public static void SymmetricEigen(Span<double> a, int n, Span<double> values, Span<double> vectors)
+    {
+        vectors.Slice(0, n * n).Clear();
+        for (int i = 0; i < n; i++) vectors[(i * n) + i] = 1;
+        for (int sweep = 0; sweep < 100; sweep++)
+        {
+            double off = 0, diag = 0;
+            for (int j = 0; j < n; j++)
+            {
+                diag += a[(j * n) + j] * a[(j * n) + j];
+                for (int i = j + 1; i < n; i++) off += a[(j * n) + i] * a[(j * n) + i];
+            }
+            if (off <= 1e-30 * Math.Max(diag, double.Epsilon)) break;
+            for (int p = 0; p < n - 1; p++)
+            {
+                for (int q = p + 1; q < n; q++)
+                {
+                    double apq = a[(q * n) + p];
+                    if (apq == 0) continue;
+                    double app = a[(p * n) + p], aqq = a[(q * n) + q];
+                    double tau = (aqq - app) / (2 * apq);
+                    double t = Math.Sign(tau) / (Math.Abs(tau) + Math.Sqrt(1 + (tau * tau)));
+                    if (tau == 0) t = 1;
+                    double c = 1 / Math.Sqrt(1 + (t * t)), s = t * c;
+                    for (int k = 0; k < n; k++)
+                    {
+                        double akp = a[(p * n) + k], akq = a[(q * n) + k];
+                        a[(p * n) + k] = (c * akp) - (s * akq);
+                        a[(q * n) + k] = (s * akp) + (c * akq);
+                    }
+                    for (int k = 0; k < n; k++)
+                    {
+                        double apk = a[(k * n) + p], aqk = a[(k * n) + q];
+                        a[(k * n) + p] = (c * apk) - (s * aqk);
+                        a[(k * n) + q] = (s * apk) + (c * aqk);
+                    }
+                    for (int k = 0; k < n; k++)
+                    {
+                        double vkp = vectors[(p * n) + k], vkq = vectors[(q * n) + k];
+                        vectors[(p * n) + k] = (c * vkp) - (s * vkq);
+                        vectors[(q * n) + k] = (s * vkp) + (c * vkq);
+                    }
+                }
+            }
+        }
+        // Sort decreasing (selection sort: n is small).
+        for (int i = 0; i < n; i++) values[i] = a[(i * n) + i];
+        for (int i = 0; i < n; i++)
+        {
+            int best = i;
+            for (int k = i + 1; k < n; k++)
+            {
+                if (values[k] > values[best]) best = k;
+            }
+            if (best == i) continue;
+            (values[i], values[best]) = (values[best], values[i]);
+            for (int k = 0; k < n; k++) (vectors[(i * n) + k], vectors[(best * n) + k]) = (vectors[(best * n) + k], vectors[(i * n) + k]);
+        }
+    }
 }

@@ -533,6 +533,46 @@ internal sealed class ProfiledLmm
     }
 
     /// <summary>
+    /// β̂ and (L_X L_X')⁻¹ (vcov(β̂) / σ², p×p column-major) from the last evaluation's factorisation.
+    /// </summary>
+    public void FixedEffects(Span<double> beta, Span<double> unscaledCovariance)
+    {
+        if (beta.Length != _p || unscaledCovariance.Length != _p * _p) throw new ArgumentException("β needs p and the covariance p² elements");
+
+        // β from L_X' β = the X part of L's last row.
+        for (int j = 0; j < _p; j++) beta[j] = _l33[(j * _pp1) + _p];
+        SmallDense.SolveLowerTransposed(_l33, beta, _p, _pp1);
+
+        // (L_X L_X')⁻¹ = L_X⁻ᵀ L_X⁻¹, from the columns of L_X⁻¹ (kept in the output's upper part, then multiplied out).
+        var lxInv = unscaledCovariance;
+        lxInv.Clear();
+        Span<double> e = _p <= 64 ? stackalloc double[_p] : new double[_p];
+        for (int j = 0; j < _p; j++)
+        {
+            e.Clear();
+            e[j] = 1;
+            SmallDense.SolveLower(_l33, e, _p, _pp1);
+            for (int i = j; i < _p; i++) lxInv[(j * _p) + i] = e[i]; // column j of L_X⁻¹ (lower triangular)
+        }
+        // C[i,j] = Σ_{k ≥ i} L⁻¹[k,i] L⁻¹[k,j] for j ≤ i, written to column i's rows 0..i: those rows of L⁻¹ are
+        // zero or no longer read (later rows only read rows above their own index), so one array suffices.
+        for (int i = 0; i < _p; i++)
+        {
+            for (int j = 0; j <= i; j++)
+            {
+                double s = 0;
+                for (int k = i; k < _p; k++) s += lxInv[(i * _p) + k] * lxInv[(j * _p) + k];
+                e[j] = s;
+            }
+            for (int j = 0; j <= i; j++) lxInv[(i * _p) + j] = e[j];
+        }
+        for (int i = 0; i < _p; i++)
+        {
+            for (int j = i + 1; j < _p; j++) lxInv[(i * _p) + j] = lxInv[(j * _p) + i];
+        }
+    }
+
+    /// <summary>
     /// The quantities read off the factorisation at θ (which is evaluated again first): β, its covariance,
     /// σ, the spherical and the actual conditional modes, and the conditional variances of the random effects.
     /// </summary>
@@ -543,30 +583,10 @@ internal sealed class ProfiledLmm
         int q1 = _lead.Q, qq = q1 * q1;
         double sigma2 = PenalizedRss / (Reml ? _n - _p : _n);
 
-        // β from L_X' β = the X part of L's last row.
         var beta = new double[_p];
-        for (int j = 0; j < _p; j++) beta[j] = _l33[(j * _pp1) + _p];
-        SmallDense.SolveLowerTransposed(_l33, beta, _p, _pp1);
-
-        // vcov(β) = σ² (L_X L_X')⁻¹.
-        var lxInv = new double[_p * _p];
-        for (int j = 0; j < _p; j++)
-        {
-            var e = new double[_p];
-            e[j] = 1;
-            SmallDense.SolveLower(_l33, e, _p, _pp1);
-            for (int i = 0; i < _p; i++) lxInv[(j * _p) + i] = e[i]; // column j of L_X⁻¹
-        }
         var vcov = new DenseMatrix(_p, _p);
-        for (int i = 0; i < _p; i++)
-        {
-            for (int j = 0; j <= i; j++)
-            {
-                double s = 0;
-                for (int k = Math.Max(i, j); k < _p; k++) s += lxInv[(i * _p) + k] * lxInv[(j * _p) + k];
-                vcov[i, j] = vcov[j, i] = sigma2 * s;
-            }
-        }
+        FixedEffects(beta, vcov.Data);
+        for (int i = 0; i < vcov.Data.Length; i++) vcov.Data[i] *= sigma2;
 
         // Spherical modes: L_Z' u = c − L_XZ' β, by back substitution through L22 then L11.
         var u1 = new double[_m1];
