@@ -73,13 +73,7 @@ public static class LikelihoodRatioTest
         {
             if (fits[i].Reml)
             {
-                ml[i] = LinearMixedModel.Fit(fits[i].Design, new LmmOptions
-                {
-                    Reml = false,
-                    Optimizer = fits[i].Options.Optimizer,
-                    CheckConvergence = fits[i].Options.CheckConvergence,
-                    SingularTolerance = fits[i].Options.SingularTolerance,
-                });
+                ml[i] = ConfidenceIntervals.MaximumLikelihood(fits[i]);
                 refitted.Add(names[i]);
             }
             else

@@ -1,0 +1,87 @@
+using System.Globalization;
+using FastMlm.Models;
+using FastMlm.Optimization;
+
+namespace FastMlm.Inference;
+
+/// <summary>How an interval was computed.</summary>
+public enum IntervalMethod
+{
+    /// <summary>Estimate ± z·SE (fixed effects only, as lme4's <c>confint(method = "Wald")</c>).</summary>
+    Wald,
+
+    /// <summary>Likelihood-profile intervals (lme4's <c>confint(method = "profile")</c>).</summary>
+    Profile,
+
+    /// <summary>Percentiles of parametric-bootstrap replicates.</summary>
+    Bootstrap,
+}
+
+/// <summary>One parameter's interval.</summary>
+/// <param name="Parameter">lme4's name: <c>.sig01</c>… for the random-effect SDs and correlations in VarCorr order, <c>.sigma</c>, then the fixed effects.</param>
+/// <param name="Description">What the parameter is (<c>sd (Intercept)|Subject</c>, <c>cor (Intercept).Days|Subject</c>, <c>sigma</c>, or the term).</param>
+/// <param name="Estimate">The estimate.</param>
+/// <param name="Lower">The lower limit (NaN when the method gives none).</param>
+/// <param name="Upper">The upper limit.</param>
+/// <param name="Note">A limit at a bound of the parameter space, or why no limit could be found.</param>
+public sealed record ConfidenceInterval(string Parameter, string Description, double Estimate, double Lower, double Upper, string? Note = null);
+
+/// <summary>Wald and likelihood-profile confidence intervals for a linear mixed model.</summary>
+public static class ConfidenceIntervals
+{
+    /// <summary>Wald intervals β̂ ± z SE for the fixed effects (lme4 gives none for the variance parameters).</summary>
+    public static IReadOnlyList<ConfidenceInterval> Wald(FitResult fit, double level = 0.95)
+    {
+        ArgumentNullException.ThrowIfNull(fit);
+        CheckLevel(level);
+        double z = Distributions.NormalQuantile(0.5 + (level / 2));
+        return fit.FixedEffects.Select(f => new ConfidenceInterval(f.Term, f.Term, f.Estimate, f.Estimate - (z * f.StandardError), f.Estimate + (z * f.StandardError))).ToArray();
+    }
+
+    /// <summary>
+    /// Profile intervals for every parameter: the random-effect SDs and correlations, σ and the fixed effects. For
+    /// each, the criterion (−2 log-likelihood, or the REML criterion of a REML fit) is minimised over all other
+    /// parameters with this one held fixed; the limits are where the signed square root of its rise,
+    /// ζ = sign(v − v̂)·√(d(v) − d̂), reaches ∓z. A limit that would lie beyond a bound (an SD of zero, a
+    /// correlation of ±1) is the bound, noted. The profile is of the likelihood: a REML fit is refitted by
+    /// maximum likelihood first, as lme4's <c>profile</c> does, so the intervals are lme4's.
+    /// </summary>
+    public static IReadOnlyList<ConfidenceInterval> Profile(FitResult fit, double level = 0.95)
+    {
+        ArgumentNullException.ThrowIfNull(fit);
+        CheckLevel(level);
+        var profile = new LikelihoodProfile(MaximumLikelihood(fit));
+        double z = Distributions.NormalQuantile(0.5 + (level / 2));
+        var result = new List<ConfidenceInterval>();
+        for (int j = 0; j < profile.VarianceParameterCount; j++)
+        {
+            result.Add(profile.VarianceInterval(j, z));
+        }
+        for (int j = 0; j < fit.FixedEffects.Count; j++)
+        {
+            result.Add(profile.FixedInterval(j, z));
+        }
+        return result;
+    }
+
+    /// <summary>The fit itself when it is by ML, else its refit by ML with the same settings.</summary>
+    public static FitResult MaximumLikelihood(FitResult fit)
+    {
+        ArgumentNullException.ThrowIfNull(fit);
+        if (!fit.Reml) return fit;
+        return LinearMixedModel.Fit(fit.Design, new LmmOptions
+        {
+            Reml = false,
+            Optimizer = fit.Options.Optimizer,
+            CheckConvergence = false,
+            SingularTolerance = fit.Options.SingularTolerance,
+        });
+    }
+
+    internal static void CheckLevel(double level)
+    {
+        if (!(level > 0 && level < 1)) throw new ArgumentOutOfRangeException(nameof(level), level, "the confidence level must lie between 0 and 1");
+    }
+
+    internal static string Name(int index) => string.Create(CultureInfo.InvariantCulture, $".sig{index + 1:00}");
+}
