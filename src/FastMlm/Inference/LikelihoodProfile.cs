@@ -53,65 +53,20 @@ internal sealed class LikelihoodProfile
 
         _phiHat = new double[_nTheta + 1];
         _kinds = new Kind[_nTheta + 1];
-        _descriptions = new string[_nTheta + 1];
-        var internalTheta = fit.InternalTheta.ToArray();
-        var reported = _engine.ReportedTheta(internalTheta);
-        var terms = _engine.Terms;
-        for (int t = 0; t < terms.Count; t++)
-        {
-            var term = terms[t];
-            int q = term.Q;
-            string group = fit.RandomEffects[t].Group;
-            var names = fit.RandomEffects[t].Columns;
-            var cov = Covariance(reported.AsSpan(term.ThetaOffset, term.ThetaCount), q, fit.Sigma);
-            for (int j = 0, k = term.ThetaOffset; j < q; j++)
-            {
-                for (int i = j; i < q; i++, k++)
-                {
-                    if (i == j)
-                    {
-                        _kinds[k] = Kind.Sd;
-                        _phiHat[k] = Math.Sqrt(cov[(i * q) + i]);
-                        _descriptions[k] = $"sd_{names[i]}|{group}";
-                    }
-                    else
-                    {
-                        _kinds[k] = Kind.Cor;
-                        double d = Math.Sqrt(cov[(i * q) + i] * cov[(j * q) + j]);
-                        _phiHat[k] = d > 0 ? Math.Clamp(cov[(j * q) + i] / d, -1, 1) : 0;
-                        _descriptions[k] = $"cor_{names[i]}.{names[j]}|{group}";
-                    }
-                }
-            }
-        }
+        var (_, descriptions, isCor) = VarianceParameters.Describe(fit);
+        _descriptions = descriptions;
+        for (int i = 0; i < _nTheta; i++) _kinds[i] = isCor[i] ? Kind.Cor : Kind.Sd;
         _kinds[_nTheta] = Kind.Sigma;
-        _phiHat[_nTheta] = fit.Sigma;
-        _descriptions[_nTheta] = "sigma";
+        VarianceParameters.FromTheta(fit.RandomEffects.Select(t => t.Columns.Count).ToArray(), fit.Theta.ToArray(), fit.Sigma, _phiHat);
+        for (int i = 0; i < _nTheta; i++)
+        {
+            if (double.IsNaN(_phiHat[i])) _phiHat[i] = 0; // a correlation with a zero SD: any value fits equally
+        }
         _devHat = VarianceCriterion(_phiHat);
     }
 
     /// <summary>The SDs and correlations, and σ.</summary>
     public int VarianceParameterCount => _nTheta + 1;
-
-    private static double[] Covariance(ReadOnlySpan<double> theta, int q, double sigma)
-    {
-        var lam = new double[q * q];
-        for (int j = 0, k = 0; j < q; j++)
-        {
-            for (int i = j; i < q; i++, k++) lam[(j * q) + i] = theta[k];
-        }
-        var cov = new double[q * q];
-        for (int i = 0; i < q; i++)
-        {
-            for (int j = 0; j < q; j++)
-            {
-                double s = 0;
-                for (int c = 0; c <= Math.Min(i, j); c++) s += lam[(c * q) + i] * lam[(c * q) + j];
-                cov[(j * q) + i] = sigma * sigma * s;
-            }
-        }
-        return cov;
-    }
 
     /// <summary>φ → the engine's θ̃: per term λ = chol(D R D / σ²) (semidefinite: a zero pivot zeroes its column), θ̃ = λ / S.</summary>
     private bool ToTheta(ReadOnlySpan<double> phi, Span<double> theta)

@@ -249,6 +249,77 @@ internal sealed class ProfiledLmm
         return double.IsFinite(value) ? value : FailedValue;
     }
 
+    /// <summary>
+    /// Replaces the response: only the parts of A that involve y (y'y, X'y, Z'y) are recomputed; everything that
+    /// depends on X and Z alone is kept. A refit then starts wherever the caller likes (usually the old θ̂).
+    /// </summary>
+    public void SetResponse(ReadOnlySpan<double> response)
+    {
+        if (response.Length != _n) throw new ArgumentException($"the response needs {_n} values, one per observation used", nameof(response));
+        var y = Xy.AsSpan(_p * _n, _n);
+        response.CopyTo(y);
+        if (_offset is not null) for (int i = 0; i < _n; i++) y[i] -= _offset[i];
+        for (int c = 0; c < _pp1; c++) _a33[(c * _pp1) + _p] = Kernels.Dot(y, Xy.AsSpan(c * _n, _n), DenseCholesky.Best);
+        var lead = _a31t.AsSpan(_p * _m1, _m1);
+        lead.Clear();
+        CrossWithY(_lead, lead, 0, y);
+        if (_m2 > 0)
+        {
+            var rest = _a32t.AsSpan(_p * _m2, _m2);
+            rest.Clear();
+            for (int t = 1; t < _terms.Length; t++) CrossWithY(_terms[t], rest, _terms[t].Offset, y);
+        }
+    }
+
+    private void CrossWithY(TermLayout term, Span<double> target, int rowOffset, ReadOnlySpan<double> y)
+    {
+        int q = term.Q;
+        var codes = term.Codes;
+        for (int k = 0; k < q; k++)
+        {
+            var zk = term.Z.AsSpan(k * _n, _n);
+            for (int i = 0; i < _n; i++) target[rowOffset + (codes[i] * q) + k] += zk[i] * y[i];
+        }
+    }
+
+    /// <summary>
+    /// Draws a response from the model at (θ̃, β, σ): y = Xβ + Σ_t Z̃_t σ Λ̃_t u_t + σ ε (+ the offset), u and ε
+    /// standard normal from <paramref name="normal"/>, the random effects drawn level by level, term by term, then ε.
+    /// </summary>
+    public void Simulate(ReadOnlySpan<double> theta, ReadOnlySpan<double> beta, double sigma, Func<double> normal, Span<double> y)
+    {
+        ArgumentNullException.ThrowIfNull(normal);
+        if (y.Length != _n) throw new ArgumentException($"the response needs {_n} values", nameof(y));
+        y.Clear();
+        for (int j = 0; j < _p; j++) Kernels.Axpy(beta[j], Xy.AsSpan(j * _n, _n), y, DenseCholesky.Best);
+        var u = new double[_terms.Max(t => t.Q)];
+        foreach (var term in _terms)
+        {
+            term.SetLambda(theta);
+            int q = term.Q;
+            var lam = term.Lambda;
+            var b = new double[term.Size];
+            for (int level = 0; level < term.Levels; level++)
+            {
+                for (int k = 0; k < q; k++) u[k] = normal();
+                for (int i = 0; i < q; i++)
+                {
+                    double s = 0;
+                    for (int c = 0; c <= i; c++) s += lam[(c * q) + i] * u[c];
+                    b[(level * q) + i] = sigma * s;
+                }
+            }
+            var codes = term.Codes;
+            for (int k = 0; k < q; k++)
+            {
+                var zk = term.Z.AsSpan(k * _n, _n);
+                for (int i = 0; i < _n; i++) y[i] += zk[i] * b[(codes[i] * q) + k];
+            }
+        }
+        for (int i = 0; i < _n; i++) y[i] += sigma * normal();
+        if (_offset is not null) for (int i = 0; i < _n; i++) y[i] += _offset[i];
+    }
+
     /// <summary>What a failed evaluation returns: finite, and far above any deviance.</summary>
     public const double FailedValue = 1e300;
 
