@@ -7,7 +7,9 @@ namespace FastMlm.Design;
 /// <summary>
 /// The variables of a formula evaluated against the data, restricted to the rows the model uses: a row with
 /// a missing value in any variable the formula uses is dropped (and counted), and categorical variables
-/// keep only the levels still present, as lme4's model frame does.
+/// keep only the levels still present, as lme4's model frame does. The centering functions <c>cgm()</c>,
+/// <c>cwc()</c> and <c>gm()</c> take their means over the rows used, after that drop (unlike <c>scale()</c>,
+/// which as in R uses every row where its argument is present).
 /// </summary>
 public sealed class ModelFrame
 {
@@ -60,22 +62,38 @@ public sealed class ModelFrame
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(formula);
 
+        // Variables that call cgm(), cwc() or gm() depend on the rows used, so they are evaluated once those are
+        // known; until then only where they are missing counts, which is where a column they read is missing.
         var full = new Dictionary<string, Column>(StringComparer.Ordinal);
+        var deferred = new Dictionary<string, FormulaNode>(StringComparer.Ordinal);
+        var missingOf = new List<(string Label, Func<int, bool> IsMissing)>();
         foreach (var node in VariablesOf(formula))
         {
             var label = node.ToString();
-            if (!full.ContainsKey(label)) full[label] = ExpressionEvaluator.Evaluate(node, data);
+            if (full.ContainsKey(label) || deferred.ContainsKey(label)) continue;
+            if (ExpressionEvaluator.UsesModelRows(node))
+            {
+                deferred[label] = node;
+                var rowsMissing = ExpressionEvaluator.MissingRows(node, data);
+                missingOf.Add((label, i => rowsMissing[i]));
+            }
+            else
+            {
+                var column = ExpressionEvaluator.Evaluate(node, data);
+                full[label] = column;
+                missingOf.Add((label, column.IsMissing));
+            }
         }
 
         int n = data.RowCount;
         var missing = new bool[n];
         var counts = new List<(string Label, int Count)>();
-        foreach (var (label, column) in full)
+        foreach (var (label, isMissing) in missingOf)
         {
             int count = 0;
             for (int i = 0; i < n; i++)
             {
-                if (column.IsMissing(i))
+                if (isMissing(i))
                 {
                     missing[i] = true;
                     count++;
@@ -104,6 +122,12 @@ public sealed class ModelFrame
         }
 
         var used = rows.ToArray();
+        if (deferred.Count > 0)
+        {
+            var isUsed = new bool[n];
+            foreach (int r in used) isUsed[r] = true;
+            foreach (var (label, node) in deferred) full[label] = ExpressionEvaluator.Evaluate(node, data, isUsed);
+        }
         var variables = new Dictionary<string, Column>(full.Count, StringComparer.Ordinal);
         foreach (var (label, column) in full)
         {

@@ -5,10 +5,11 @@ namespace FastMlm.Formulas;
 
 /// <summary>
 /// Evaluates a variable of a formula against the data, row by row: a column, arithmetic (<c>+ - * / ^</c>),
-/// <c>log exp sqrt abs log2 log10</c>, <c>scale()</c>, <c>factor()</c> and <c>I()</c>. A missing input gives a
-/// missing result; a finite input that gives a non-finite result (<c>log(0)</c>) is an error naming the row.
+/// <c>log exp sqrt abs log2 log10</c>, <c>scale()</c>, <c>factor()</c>, <c>I()</c> and the centering functions
+/// <c>cgm()</c>, <c>cwc()</c> and <c>gm()</c>. A missing input gives a missing result; a finite input that gives a
+/// non-finite result (<c>log(0)</c>) is an error naming the row.
 /// </summary>
-public static class ExpressionEvaluator
+public static partial class ExpressionEvaluator
 {
     private static readonly Dictionary<string, Func<double, double>> s_math = new(StringComparer.Ordinal)
     {
@@ -20,30 +21,44 @@ public static class ExpressionEvaluator
         ["log10"] = Math.Log10,
     };
 
-    private static readonly string[] s_known = ["log", "exp", "sqrt", "abs", "log2", "log10", "scale", "factor", "I", "offset", "cbind"];
+    private static readonly string[] s_known = ["log", "exp", "sqrt", "abs", "log2", "log10", "scale", "factor", "I", "offset", "cbind", "cgm", "cwc", "gm"];
+
+    /// <summary>What an evaluation needs besides the node: the data, the label of the whole variable (for messages) and the rows the centering means are taken over.</summary>
+    private readonly record struct Scope(DataFrame Data, string Label, bool[]? Used);
 
     /// <summary>
     /// Evaluates <paramref name="node"/> over every row of <paramref name="data"/>: a <see cref="NumericColumn"/>, or a
     /// <see cref="CategoricalColumn"/> for a categorical column or <c>factor()</c>; the result is named by the deparsed node.
+    /// The means of <c>cgm()</c>, <c>cwc()</c> and <c>gm()</c> are taken over every row where their arguments are present;
+    /// a model frame takes them over the rows the model uses instead.
     /// </summary>
-    public static Column Evaluate(FormulaNode node, DataFrame data)
+    public static Column Evaluate(FormulaNode node, DataFrame data) => Evaluate(node, data, null);
+
+    /// <summary>
+    /// Evaluates <paramref name="node"/> as <see cref="Evaluate(FormulaNode, DataFrame)"/> does, with the means of
+    /// <c>cgm()</c>, <c>cwc()</c> and <c>gm()</c> taken over the rows marked in <paramref name="used"/> (one flag per data
+    /// row), and those functions missing in the other rows; null: over every row where their arguments are present.
+    /// </summary>
+    internal static Column Evaluate(FormulaNode node, DataFrame data, bool[]? used)
     {
         ArgumentNullException.ThrowIfNull(node);
         ArgumentNullException.ThrowIfNull(data);
+        if (used is not null && used.Length != data.RowCount) throw new ArgumentException("one flag per data row is needed", nameof(used));
         var label = node.ToString();
-        var result = Eval(node, data, label);
+        var result = Eval(node, new Scope(data, label, used));
         return result.Name == label ? result : Rename(result, label);
     }
 
-    private static Column Eval(FormulaNode node, DataFrame data, string label)
+    private static Column Eval(FormulaNode node, Scope scope)
     {
+        var data = scope.Data;
+        var label = scope.Label;
         switch (node)
         {
             case Identifier id:
-                if (data.TryGetColumn(id.Name, out var column)) return column;
-                throw new FormulaException($"{data.UnknownColumnMessage(id.Name)} (position {id.Position + 1} of the formula)", "", id.Position);
+                return Lookup(id, data);
             case ParenNode p:
-                return Eval(p.Inner, data, label);
+                return Eval(p.Inner, scope);
             case NumberLiteral n:
             {
                 var values = new double[data.RowCount];
@@ -52,27 +67,35 @@ public static class ExpressionEvaluator
             }
             case UnaryNode u:
             {
-                var x = Numeric(u.Operand, data, label);
+                var x = Numeric(u.Operand, scope);
                 if (u.Operator == "+") return x;
                 return Map(x, v => -v, u.ToString(), label);
             }
             case BinaryNode b when b.Operator is "+" or "-" or "*" or "/" or "^":
             {
-                var x = Numeric(b.Left, data, label);
-                var y = Numeric(b.Right, data, label);
+                var x = Numeric(b.Left, scope);
+                var y = Numeric(b.Right, scope);
                 return Zip(x, y, b.Operator, b.ToString(), label);
             }
             case BinaryNode b:
                 throw new FormulaException($"operator '{b.Operator}' cannot be evaluated inside '{label}' (position {b.Position + 1})", "", b.Position);
             case CallNode c:
-                return Call(c, data, label);
+                return Call(c, scope);
             default:
                 throw new ArgumentOutOfRangeException(nameof(node), node.GetType().Name);
         }
     }
 
-    private static Column Call(CallNode c, DataFrame data, string label)
+    private static Column Lookup(Identifier id, DataFrame data)
     {
+        if (data.TryGetColumn(id.Name, out var column)) return column;
+        throw new FormulaException($"{data.UnknownColumnMessage(id.Name)} (position {id.Position + 1} of the formula)", "", id.Position);
+    }
+
+    private static Column Call(CallNode c, Scope scope)
+    {
+        var label = scope.Label;
+        if (IsCentering(c.Function)) return Centering(c, scope);
         if (c.Function is "cbind" or "offset")
         {
             throw new FormulaException($"{c.Function}() cannot be used inside '{label}' (position {c.Position + 1}): cbind() is only allowed as the response, offset() as a term", "", c.Position);
@@ -91,26 +114,26 @@ public static class ExpressionEvaluator
         switch (c.Function)
         {
             case "I":
-                return Eval(arg, data, label);
+                return Eval(arg, scope);
             case "factor":
-                return Eval(arg, data, label) switch
+                return Eval(arg, scope) switch
                 {
                     CategoricalColumn cat => cat,
                     NumericColumn num => NumericAsFactor(num, c.ToString()),
                     _ => throw new InvalidOperationException(),
                 };
             case "scale":
-                return Scale(Numeric(arg, data, label), c.ToString());
+                return Scale(Numeric(arg, scope), c.ToString());
             default:
-                return Map(Numeric(arg, data, label), s_math[c.Function], c.ToString(), label);
+                return Map(Numeric(arg, scope), s_math[c.Function], c.ToString(), label);
         }
     }
 
-    private static NumericColumn Numeric(FormulaNode node, DataFrame data, string label)
+    private static NumericColumn Numeric(FormulaNode node, Scope scope)
     {
-        var column = Eval(node, data, label);
+        var column = Eval(node, scope);
         if (column is NumericColumn num) return num;
-        throw new FormulaException($"column '{column.Name}' is categorical; '{label}' needs a number there (position {node.Position + 1})", "", node.Position);
+        throw new FormulaException($"column '{column.Name}' is categorical; '{scope.Label}' needs a number there (position {node.Position + 1})", "", node.Position);
     }
 
     private static NumericColumn Map(NumericColumn x, Func<double, double> f, string name, string label)
