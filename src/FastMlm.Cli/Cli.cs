@@ -33,6 +33,8 @@ internal static class Cli
             new HelpOption(),
             new VersionOption(),
             FitCommand.Create(context),
+            CompareCommand.Create(context),
+            IccCommand.Create(context),
             DatasetsCommand.Create(context),
             DemoCommand.Create(context),
         };

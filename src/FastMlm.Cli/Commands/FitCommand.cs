@@ -4,8 +4,10 @@ using System.Globalization;
 using FastMlm.Data;
 using FastMlm.Design;
 using FastMlm.Formulas;
+using FastMlm.Inference;
 using FastMlm.Models;
 using FastMlm.Reporting;
+using FastMlm.Simulation;
 using Spectre.Console;
 
 namespace FastMlm.Cli.Commands;
@@ -38,10 +40,26 @@ internal static class FitCommand
         };
 
         var design = new Option<bool>("--design") { Description = "Show the model's design (rows used, X, random-effects terms) instead of fitting." };
+        var pvalues = new Option<string>("--pvalues")
+        {
+            Description = "Tests of the fixed effects after the summary: satterthwaite (t tests with Satterthwaite's df and the type-III F table, as lmerTest), wald (z tests), or none.",
+            DefaultValueFactory = _ => "none",
+        };
+        pvalues.AcceptOnlyFromAmong("none", "satterthwaite", "wald");
+        var ci = new Option<string>("--ci")
+        {
+            Description = "Confidence intervals after the summary: wald (fixed effects), profile (every parameter, by the likelihood profile), boot (parametric bootstrap percentiles), or none.",
+            DefaultValueFactory = _ => "none",
+        };
+        ci.AcceptOnlyFromAmong("none", "wald", "profile", "boot");
+        var level = new Option<double>("--level") { Description = "Confidence level of --ci.", DefaultValueFactory = _ => 0.95 };
+        var nsim = new Option<int>("--nsim") { Description = "Bootstrap replicates for --ci boot.", DefaultValueFactory = _ => 1000 };
+        var seed = new Option<long>("--seed") { Description = "Seed of --ci boot (the same seed gives the same intervals whatever the thread count).", DefaultValueFactory = _ => 1 };
+        var threads = new Option<int>("--threads") { Description = "Threads for --ci boot (default: one per core).", DefaultValueFactory = _ => Environment.ProcessorCount };
 
         var command = new Command("fit", "Fit a linear or generalized linear mixed model.")
         {
-            formula, family, link, nagq, json, design,
+            formula, family, link, nagq, json, design, pvalues, ci, level, nsim, seed, threads,
         };
         inputs.AddTo(command);
         command.SetAction(parse =>
@@ -55,14 +73,25 @@ internal static class FitCommand
                 Nagq: parse.GetValue(nagq),
                 JsonRequested: parse.GetResult(json) is not null,
                 JsonFile: parse.GetValue(json),
-                DesignOnly: parse.GetValue(design));
+                DesignOnly: parse.GetValue(design),
+                PValues: parse.GetValue(pvalues)!,
+                Ci: parse.GetValue(ci)!,
+                Level: parse.GetValue(level),
+                Nsim: parse.GetValue(nsim),
+                Seed: parse.GetValue(seed),
+                Threads: parse.GetValue(threads));
             return Run(context, inputs, parse, settings);
         });
         return command;
     }
 
     private sealed record FitSettings(
-        string Formula, bool Reml, bool Ml, string Family, string? Link, int? Nagq, bool JsonRequested, string? JsonFile, bool DesignOnly);
+        string Formula, bool Reml, bool Ml, string Family, string? Link, int? Nagq, bool JsonRequested, string? JsonFile, bool DesignOnly,
+        string PValues, string Ci, double Level, int Nsim, long Seed, int Threads);
+
+    /// <summary>A confidence level strictly between 0 and 1, else a usage error.</summary>
+    public static double CheckLevel(double level) =>
+        level > 0 && level < 1 ? level : throw new UsageException($"--level {level.ToString(CultureInfo.InvariantCulture)} must lie strictly between 0 and 1 (e.g. 0.95)");
 
     private static int Run(CliContext context, ModelInputs inputs, ParseResult parse, FitSettings s)
     {
@@ -79,6 +108,9 @@ internal static class FitCommand
         }
         if (s.Reml && family != Family.Gaussian) throw new UsageException("--reml applies to linear (gaussian) models only");
         if (s.DesignOnly && s.JsonRequested) throw new UsageException("--design shows the design without fitting, so there is no result for --json");
+        CheckLevel(s.Level);
+        if (s.Nsim < 1) throw new UsageException("--nsim must be at least 1");
+        if (s.Threads < 1) throw new UsageException("--threads must be at least 1");
         if (family != Family.Gaussian && !s.DesignOnly)
         {
             throw new ModelException($"{family.RName()} models (GLMMs) cannot be fitted yet; this version fits linear mixed models (--family gaussian)");
@@ -93,15 +125,66 @@ internal static class FitCommand
             return Cli.Success;
         }
         var fit = ModelInputs.WithProgress("fitting", () => LinearMixedModel.Fit(frame, s.Formula, new LmmOptions { Reml = !s.Ml }));
+        var inference = Infer(context, fit, s);
+        var extras = new FitJsonExtras(inference.Satterthwaite, inference.Intervals, inference.Method, s.Level);
         if (s.JsonRequested && s.JsonFile is null)
         {
-            context.Out.Write(FitJson.Serialize(fit));
+            context.Out.Write(FitJson.Serialize(fit, null, extras));
             foreach (var m in fit.Messages) context.Error.WriteLine("note: " + m);
             return Cli.Success;
         }
-        if (s.JsonFile is not null) FitJson.WriteFile(s.JsonFile, fit);
+        if (s.JsonFile is not null) FitJson.WriteFile(s.JsonFile, fit, null, extras);
         context.Out.Write(FitSummary.Describe(fit));
+        if (inference.Text.Length > 0) context.Out.Write("\n" + inference.Text);
         return Cli.Success;
+    }
+
+    private sealed record Inference(IReadOnlyList<SatterthwaiteTest>? Satterthwaite, IReadOnlyList<ConfidenceInterval>? Intervals, IntervalMethod Method, string Text);
+
+    /// <summary>The tests and intervals asked for, computed before anything is written.</summary>
+    private static Inference Infer(CliContext context, FitResult fit, FitSettings s)
+    {
+        var text = new System.Text.StringBuilder();
+        IReadOnlyList<SatterthwaiteTest>? tests = null;
+        switch (s.PValues)
+        {
+            case "satterthwaite":
+                var sat = Satterthwaite.For(fit);
+                tests = sat.Coefficients();
+                text.Append(InferenceReport.Describe(tests)).Append('\n').Append(InferenceReport.Describe(sat.TermTests()));
+                break;
+            case "wald":
+                text.Append(InferenceReport.DescribeWald(fit));
+                break;
+        }
+        IReadOnlyList<ConfidenceInterval>? intervals = null;
+        var method = IntervalMethod.Wald;
+        switch (s.Ci)
+        {
+            case "wald":
+                intervals = ConfidenceIntervals.Wald(fit, s.Level);
+                break;
+            case "profile":
+                method = IntervalMethod.Profile;
+                intervals = ModelInputs.WithProgress("profiling", () => ConfidenceIntervals.Profile(fit, s.Level));
+                if (fit.Reml) context.Error.WriteLine("note: profile intervals are of the likelihood: the REML fit was refitted by maximum likelihood to profile it (as lme4's confint does)");
+                break;
+            case "boot":
+                method = IntervalMethod.Bootstrap;
+                var progress = new ProgressReporter(context.Error, "bootstrap", s.Nsim);
+                var boot = ParametricBootstrap.Run(fit, new BootstrapOptions { Replicates = s.Nsim, Seed = s.Seed, Threads = s.Threads, Progress = progress.Report });
+                progress.Finish();
+                intervals = boot.PercentileIntervals(s.Level);
+                int failed = boot.Converged.Count(c => !c);
+                if (failed > 0) context.Error.WriteLine($"note: {failed} of {s.Nsim} bootstrap refits did not converge; their estimates are included");
+                break;
+        }
+        if (intervals is not null)
+        {
+            if (text.Length > 0) text.Append('\n');
+            text.Append(InferenceReport.Describe(intervals, s.Level, method));
+        }
+        return new Inference(tests, intervals, method, text.ToString());
     }
 
     private static Family ParseFamily(string name)

@@ -157,6 +157,8 @@ public static class VarianceExplained
             }
             randomVariance += sum / n;
         }
+        // Rounding leaves ~1e-31 where Xβ̂ is constant (an intercept alone): that is no variance.
+        if (fixedVariance <= 1e-13 * (randomVariance + sigma2)) fixedVariance = 0;
         double total = fixedVariance + randomVariance + sigma2;
         return new RSquared(fixedVariance / total, (fixedVariance + randomVariance) / total, fixedVariance, randomVariance, sigma2);
     }

@@ -1,3 +1,4 @@
+using FastMlm.Inference;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -17,14 +18,20 @@ public static class FitJson
     private const int RanefHeadLevels = 5;
 
     /// <summary>The JSON text of <paramref name="fit"/>; <paramref name="id"/> names the model (null leaves it out).</summary>
-    public static string Serialize(FitResult fit, string? id = null)
+    public static string Serialize(FitResult fit, string? id = null) => Serialize(fit, id, null);
+
+    /// <summary>
+    /// The JSON text with inference results added in the reference suite's fields: <c>satterthwaite</c> (term, df,
+    /// p) and the intervals under their method's name (<c>wald</c>, <c>profile</c>, <c>boot</c>: parameter, lower, upper).
+    /// </summary>
+    public static string Serialize(FitResult fit, string? id, FitJsonExtras? extras)
     {
         ArgumentNullException.ThrowIfNull(fit);
         using var stream = new MemoryStream();
         // Relaxed escaping keeps formulas readable (y ~ x + (1 | g), not \u002B); the output is a data file, not HTML.
         using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
-            Write(w, fit, id);
+            Write(w, fit, id, extras);
         }
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
     }
@@ -33,10 +40,10 @@ public static class FitJson
     /// Writes the JSON to <paramref name="path"/> atomically: to a temporary file beside it, then renamed over it,
     /// so a reader never sees half a file and a failure leaves any earlier file as it was.
     /// </summary>
-    public static void WriteFile(string path, FitResult fit, string? id = null)
+    public static void WriteFile(string path, FitResult fit, string? id = null, FitJsonExtras? extras = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        string text = Serialize(fit, id);
+        string text = Serialize(fit, id, extras);
         string full = Path.GetFullPath(path);
         string dir = Path.GetDirectoryName(full) ?? ".";
         if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"cannot write '{path}': the folder '{dir}' does not exist");
@@ -52,7 +59,7 @@ public static class FitJson
         }
     }
 
-    private static void Write(Utf8JsonWriter w, FitResult fit, string? id)
+    private static void Write(Utf8JsonWriter w, FitResult fit, string? id, FitJsonExtras? extras)
     {
         w.WriteStartObject();
         if (id is not null) w.WriteString("id", id);
@@ -130,6 +137,34 @@ public static class FitJson
         w.WriteStartArray("messages");
         foreach (var m in fit.Messages) w.WriteStringValue(m);
         w.WriteEndArray();
+        if (extras?.Satterthwaite is { } tests)
+        {
+            w.WriteStartArray("satterthwaite");
+            foreach (var t in tests)
+            {
+                w.WriteStartObject();
+                w.WriteString("term", t.Term);
+                Number(w, "df", t.Df);
+                Number(w, "p", t.P);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }
+        if (extras?.Intervals is { } intervals)
+        {
+            w.WriteNumber("level", extras.Level);
+            w.WriteStartArray(extras.Method switch { IntervalMethod.Wald => "wald", IntervalMethod.Profile => "profile", _ => "boot" });
+            foreach (var c in intervals)
+            {
+                w.WriteStartObject();
+                w.WriteString("parameter", c.Parameter);
+                w.WriteString("description", c.Description);
+                Number(w, "lower", c.Lower);
+                Number(w, "upper", c.Upper);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }
         w.WriteEndObject();
     }
 
@@ -145,3 +180,10 @@ public static class FitJson
         else w.WriteNullValue();
     }
 }
+
+/// <summary>Inference results written beside a fit.</summary>
+/// <param name="Satterthwaite">t tests with Satterthwaite's df, or null.</param>
+/// <param name="Intervals">Confidence intervals, or null.</param>
+/// <param name="Method">How the intervals were computed.</param>
+/// <param name="Level">Their level.</param>
+public sealed record FitJsonExtras(IReadOnlyList<SatterthwaiteTest>? Satterthwaite, IReadOnlyList<ConfidenceInterval>? Intervals, IntervalMethod Method, double Level);

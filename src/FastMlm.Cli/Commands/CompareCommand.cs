@@ -1,0 +1,108 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using FastMlm.Formulas;
+using FastMlm.Inference;
+using FastMlm.Models;
+using FastMlm.Reporting;
+
+namespace FastMlm.Cli.Commands;
+
+/// <summary><c>fastmlm compare</c>: likelihood-ratio tests between nested models (lme4's <c>anova(m1, m2, ...)</c>).</summary>
+internal static class CompareCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var inputs = new ModelInputs();
+        var formulas = new Option<string[]>("--formula", "-f")
+        {
+            Description = "A model; give two or more (--formula F1 --formula F2 ...). They are sorted by number of parameters.",
+            Required = true,
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var names = new Option<string?>("--names") { Description = "Labels for the models, comma-separated, in the order given (default m1, m2, ...)." };
+        var json = new Option<bool>("--json") { Description = "Print the table as JSON (the reference suite's anova schema) instead of text." };
+        var command = new Command("compare", "Likelihood-ratio tests between nested models fitted to the same rows, with the boundary-corrected p-value when a variance is tested, and the proportional reduction in each variance.")
+        {
+            formulas, names, json,
+        };
+        inputs.AddTo(command);
+        command.SetAction(parse =>
+        {
+            var list = parse.GetValue(formulas) ?? [];
+            if (list.Length < 2) throw new UsageException("compare needs at least two models: --formula F1 --formula F2");
+            var labels = parse.GetValue(names)?.Split(',', StringSplitOptions.TrimEntries) ?? Enumerable.Range(1, list.Length).Select(i => string.Create(CultureInfo.InvariantCulture, $"m{i}")).ToArray();
+            if (labels.Length != list.Length) throw new UsageException($"--names gives {labels.Length} labels for {list.Length} models");
+            if (labels.Distinct(StringComparer.Ordinal).Count() != labels.Length) throw new UsageException("--names: the labels must differ");
+
+            var parsed = list.Select(ModelFormula.Parse).ToArray();
+            var frame = inputs.Load(parse, context, parsed.SelectMany(f => f.VariableNames));
+            var options = inputs.FitOptions(parse, defaultReml: false); // ML unless --reml: the test compares likelihoods
+            var fits = ModelInputs.WithProgress("fitting", () => list.Select(f => LinearMixedModel.Fit(frame, f, options)).ToArray());
+            var table = LikelihoodRatioTest.Compare(fits, labels);
+            if (parse.GetValue(json))
+            {
+                context.Out.Write(Json(table, labels));
+                foreach (var n in table.Notes) context.Error.WriteLine("note: " + n);
+                return Cli.Success;
+            }
+            context.Out.Write(InferenceReport.Describe(table, frame.Source));
+            for (int i = 1; i < table.Rows.Count; i++)
+            {
+                var (reduced, full) = (table.Rows[i - 1], table.Rows[i]);
+                context.Out.WriteLine();
+                context.Out.Write(InferenceReport.Describe(VarianceExplained.ProportionalReduction(full.Fit, reduced.Fit), reduced.Name, full.Name));
+            }
+            foreach (var fit in table.Rows.Select(r => r.Fit))
+            {
+                foreach (var m in fit.Messages) context.Error.WriteLine("note: " + m);
+            }
+            return Cli.Success;
+        });
+        return command;
+    }
+
+    private static string Json(LikelihoodRatioTable table, string[] labels)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("models");
+            foreach (var l in labels) w.WriteStringValue(l);
+            w.WriteEndArray();
+            w.WriteStartArray("table");
+            foreach (var r in table.Rows)
+            {
+                w.WriteStartObject();
+                w.WriteString("model", r.Name);
+                w.WriteString("formula", r.Fit.Formula);
+                w.WriteNumber("npar", r.Parameters);
+                w.WriteNumber("AIC", r.Aic);
+                w.WriteNumber("BIC", r.Bic);
+                w.WriteNumber("logLik", r.LogLikelihood);
+                w.WriteNumber("deviance", r.Deviance);
+                Nullable(w, "Chisq", r.ChiSquare);
+                if (r.Df is { } df) w.WriteNumber("Df", df);
+                else w.WriteNull("Df");
+                Nullable(w, "p", r.P);
+                Nullable(w, "p_boundary", r.BoundaryP);
+                if (r.Note is null) w.WriteNull("note");
+                else w.WriteString("note", r.Note);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("notes");
+            foreach (var n in table.Notes) w.WriteStringValue(n);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+    }
+
+    private static void Nullable(Utf8JsonWriter w, string name, double? value)
+    {
+        if (value is { } v) w.WriteNumber(name, v);
+        else w.WriteNull(name);
+    }
+}
