@@ -42,7 +42,7 @@ internal static class Cli
         ParseResult parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            stderr.WriteLine($"fastmlm: {UsageMessage(parse)} (see 'fastmlm --help')");
+            stderr.WriteLine($"fastmlm: {Collapse(UsageMessage(parse))} (see 'fastmlm --help')");
             return UsageError;
         }
         try
@@ -69,6 +69,13 @@ internal static class Cli
     }
 
     private static string OneLine(string message) => message.ReplaceLineEndings(" ");
+
+    /// <summary>A parser message listing choices one per line, as one line: "… one of: 'a', 'b', 'c'".</summary>
+    private static string Collapse(string message)
+    {
+        var lines = message.ReplaceLineEndings("\n").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return lines.Length <= 1 ? message : lines[0] + " " + string.Join(", ", lines.Skip(1));
+    }
 
     /// <summary>The most useful parse error: an unknown word first (with the nearest command or option), else the parser's first.</summary>
     private static string UsageMessage(ParseResult parse)

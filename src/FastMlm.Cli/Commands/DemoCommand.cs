@@ -1,5 +1,6 @@
 using System.CommandLine;
 using FastMlm.Data;
+using FastMlm.Inference;
 using FastMlm.Models;
 using FastMlm.Reporting;
 
@@ -28,13 +29,28 @@ internal static class DemoCommand
         command.SetAction(_ =>
         {
             var cache = new Dictionary<string, DataFrame>(StringComparer.Ordinal);
+            var fits = new List<FitResult>();
             foreach (var (data, formula, reml, title) in Models)
             {
                 if (!cache.TryGetValue(data, out var frame)) cache[data] = frame = BuiltInData.Load(data);
                 var fit = LinearMixedModel.Fit(frame, formula, new LmmOptions { Reml = reml });
+                fits.Add(fit);
                 context.Out.WriteLine($"== {title}");
                 context.Out.WriteLine(FitSummary.Describe(fit));
             }
+
+            // The courses' next steps: is the random slope needed (likelihood-ratio tests), and how much of the
+            // variance lies between schools (the ICC with its interval).
+            foreach (string data in new[] { "exam", "popular" })
+            {
+                var sequence = fits.Where(f => f.DataSource == data).ToArray();
+                var names = Enumerable.Range(1, sequence.Length).Select(i => $"{data}{i}").ToArray();
+                context.Out.WriteLine($"== {data}: likelihood-ratio tests of the model sequence");
+                context.Out.WriteLine(InferenceReport.Describe(LikelihoodRatioTest.Compare(sequence, names), data));
+            }
+            var empty = fits[0];
+            context.Out.WriteLine("== exam: the intraclass correlation of the empty model");
+            context.Out.Write(InferenceReport.Describe(VarianceExplained.Shares(empty), VarianceExplained.RSquared(empty), 0.95));
             return Cli.Success;
         });
         return command;

@@ -20,6 +20,13 @@ public static class InferenceReport
     public static string FormatP(double p) =>
         double.IsNaN(p) ? "NA" : p < 2.220446e-16 ? "< 2.2e-16" : RFormat.Format(p, 4).Trim();
 
+    /// <summary>"= 0.0123" or "&lt; 2.2e-16", to follow a "p".</summary>
+    private static string Relation(double p)
+    {
+        string text = FormatP(p);
+        return text.StartsWith('<') ? text : "= " + text;
+    }
+
     /// <summary>Significance stars for a p-value.</summary>
     public static string Stars(double p) =>
         double.IsNaN(p) ? "" : p < 0.001 ? "***" : p < 0.01 ? "**" : p < 0.05 ? "*" : p < 0.1 ? "." : " ";
@@ -48,7 +55,7 @@ public static class InferenceReport
         if (rows.Any(r => r.P is not null)) sb.Append(StarLegend);
         foreach (var row in rows.Where(r => r.BoundaryP is not null))
         {
-            sb.Append(string.Create(s_inv, $"{row.Name}: boundary-corrected p = {FormatP(row.BoundaryP!.Value)} (naive {FormatP(row.P!.Value)})\n"));
+            sb.Append(string.Create(s_inv, $"{row.Name}: boundary-corrected p {Relation(row.BoundaryP!.Value)} (naive {FormatP(row.P!.Value)})\n"));
         }
         foreach (var note in table.Notes) sb.Append("note: ").Append(note).Append('\n');
         return sb.ToString();

@@ -27,7 +27,7 @@ public sealed class CliTests
         var (code, output, err) = Run("demo");
         Assert.Equal(0, code);
         Assert.Equal("", err);
-        Assert.Equal(9, output.Split("== ").Length - 1);
+        Assert.Equal(12, output.Split("== ").Length - 1); // nine models, two likelihood-ratio tables, the ICC
         Assert.Equal(9, output.Split("Fixed effects:").Length - 1);
         Assert.Contains("Formula: Reaction ~ Days + (Days | Subject)", output);
         Assert.Contains(" cask:batch (Intercept)", output);
@@ -36,6 +36,10 @@ public sealed class CliTests
         Assert.Contains("VPC (plate): 0.1509\nVPC (sample): 0.7854", output.ReplaceLineEndings("\n"));
         Assert.Contains("Linear mixed model fit by maximum likelihood", output);
         Assert.Contains("REML criterion at convergence: 1743.6", output);
+        Assert.Contains("exam3    6  9328.9  9366.7 -4658.4   9316.9 40.372  2  1.711e-09 ***", output);
+        Assert.Contains("popular3    8 4828.8 4873.6 -2406.4   4812.8 46.323  1  1.003e-11 ***", output);
+        Assert.Contains("popular2: boundary-corrected p < 2.2e-16", output);
+        Assert.Contains("ICC (school): 0.1659  95% profile interval [0.1207, 0.2290]", output);
     }
 
     [Fact]
