@@ -80,4 +80,21 @@ public sealed class DataFrame
             ? $"unknown column '{name}': {where} has no such column"
             : $"unknown column '{name}' in {where}; did you mean '{nearest}'?";
     }
+
+    /// <summary>The rows <paramref name="rows"/> (zero-based, in the order given) as a new data frame; factors keep their levels.</summary>
+    public DataFrame SelectRows(IReadOnlyList<int> rows, string? source = null)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var columns = new Column[_columns.Length];
+        for (int c = 0; c < _columns.Length; c++)
+        {
+            columns[c] = _columns[c] switch
+            {
+                NumericColumn num => new NumericColumn(num.Name, rows.Select(r => num[r]).ToArray()),
+                CategoricalColumn cat => new CategoricalColumn(cat.Name, rows.Select(r => cat.Codes[r]).ToArray(), cat.Levels.ToArray()),
+                var other => throw new InvalidOperationException($"column type {other.GetType().Name} cannot be subset"),
+            };
+        }
+        return new DataFrame(columns, source ?? Source);
+    }
 }

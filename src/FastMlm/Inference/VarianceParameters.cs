@@ -10,29 +10,53 @@ namespace FastMlm.Inference;
 internal static class VarianceParameters
 {
     /// <summary>lme4's names (<c>.sig01</c>…, <c>.sigma</c>) and descriptions (<c>sd_Days|Subject</c>, <c>cor_Days.(Intercept)|Subject</c>, <c>sigma</c>).</summary>
-    public static (string[] Names, string[] Descriptions, bool[] IsCorrelation) Describe(FitResult fit)
+    public static (string[] Names, string[] Descriptions, bool[] IsCorrelation) Describe(FitResult fit) =>
+        Describe(fit.RandomEffects.Select(t => (t.Group, t.Columns)).ToArray());
+
+    /// <summary>The same for terms given as (lme4's group name, columns), in lme4's order.</summary>
+    public static (string[] Names, string[] Descriptions, bool[] IsCorrelation) Describe(IReadOnlyList<(string Group, IReadOnlyList<string> Columns)> terms)
     {
-        int k = fit.Theta.Count;
+        int k = terms.Sum(t => t.Columns.Count * (t.Columns.Count + 1) / 2);
         var names = new string[k + 1];
         var descriptions = new string[k + 1];
         var isCor = new bool[k + 1];
         int offset = 0;
-        foreach (var table in fit.RandomEffects)
+        foreach (var (group, columns) in terms)
         {
-            int q = table.Columns.Count;
+            int q = columns.Count;
             for (int j = 0; j < q; j++)
             {
                 for (int i = j; i < q; i++, offset++)
                 {
                     names[offset] = ConfidenceIntervals.Name(offset);
                     isCor[offset] = i != j;
-                    descriptions[offset] = i == j ? $"sd_{table.Columns[i]}|{table.Group}" : $"cor_{table.Columns[i]}.{table.Columns[j]}|{table.Group}";
+                    descriptions[offset] = i == j ? $"sd_{columns[i]}|{group}" : $"cor_{columns[i]}.{columns[j]}|{group}";
                 }
             }
         }
         names[k] = ".sigma";
         descriptions[k] = "sigma";
         return (names, descriptions, isCor);
+    }
+
+    /// <summary>
+    /// A design's random-effects terms as lme4 orders and names them: by number of levels, largest first (ties in
+    /// formula order), a factor's second term named <c>g.1</c>.
+    /// </summary>
+    public static (string Group, IReadOnlyList<string> Columns)[] Terms(Design.ModelDesign design)
+    {
+        var order = Enumerable.Range(0, design.RandomTerms.Count)
+            .OrderByDescending(i => design.RandomTerms[i].Grouping.LevelCount).ThenBy(i => i).ToArray();
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var result = new (string, IReadOnlyList<string>)[order.Length];
+        for (int t = 0; t < order.Length; t++)
+        {
+            var term = design.RandomTerms[order[t]];
+            int count = seen.GetValueOrDefault(term.GroupName);
+            seen[term.GroupName] = count + 1;
+            result[t] = (count == 0 ? term.GroupName : $"{term.GroupName}.{count}", term.ColumnNames);
+        }
+        return result;
     }
 
     /// <summary>(SDs and correlations, σ) from lme4's θ and σ, for terms of the given sizes in θ's order.</summary>

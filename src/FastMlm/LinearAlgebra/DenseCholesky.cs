@@ -117,7 +117,7 @@ internal static class DenseCholesky
             inv[c] = 1 / a[((j + c) * ld) + j + c];
         }
         int strips = (rows + 15) / 16;
-        if (strips >= 16 && Environment.ProcessorCount > 1)
+        if (strips >= 16 && Parallelism.KernelThreads > 1)
         {
             SolveStripsInParallel(a, j, b, ld, rows, strips, lt, inv);
             return;
@@ -128,7 +128,7 @@ internal static class DenseCholesky
     // Separate from SolvePanel so that the closure is allocated only when threads are used.
     private static void SolveStripsInParallel(double[] a, int j, int b, int ld, int rows, int strips, double[] lt, double[] inv)
     {
-        int threads = Math.Min(Environment.ProcessorCount, strips);
+        int threads = Math.Min(Parallelism.KernelThreads, strips);
         int per = (strips + threads - 1) / threads;
         Parallel.For(0, threads, t =>
         {
@@ -293,7 +293,7 @@ internal static class Gemm
         }
         long work = (long)m * nc * k;
         int strips = (m + TileRows - 1) / TileRows;
-        int threads = Math.Min(Environment.ProcessorCount, strips);
+        int threads = Math.Min(Parallelism.KernelThreads, strips);
         if (work < ParallelWork || threads < 2)
         {
             Run(a, ai, aj, bp, c, ci, cj, 0, m, nc, ncPad, k, ld, width);

@@ -125,7 +125,6 @@ public static class ParametricBootstrap
         var (varNames, varDescriptions, _) = VarianceParameters.Describe(fit);
         var names = fit.FixedEffects.Select(f => f.Term).Concat(varNames).ToArray();
         var descriptions = fit.FixedEffects.Select(f => f.Term).Concat(varDescriptions).ToArray();
-        var termSizes = fit.RandomEffects.Select(t => t.Columns.Count).ToArray();
 
         var values = new double[nsim][];
         var thetas = new double[nsim][];
@@ -149,26 +148,14 @@ public static class ParametricBootstrap
             var engine = Rent();
             try
             {
-                var rng = new RandomStream(options.Seed, r);
-                var y = new double[engine.N];
-                engine.Simulate(thetaHat, betaHat, sigmaHat, rng.NextNormal, y);
-                engine.SetResponse(y);
-                var upper = new double[k];
-                Array.Fill(upper, double.PositiveInfinity);
-                var opt = Bobyqa.Minimize(engine.Evaluate, thetaHat, engine.Lower, upper, s_refit);
-                engine.Evaluate(opt.X);
-                var beta = new double[p];
-                var unscaled = new double[p * p];
-                engine.FixedEffects(beta, unscaled);
-                double sigma = Math.Sqrt(engine.PenalizedRss / (fit.Reml ? engine.N - p : engine.N));
-                var reported = engine.ReportedTheta(opt.X);
+                var rep = Replicate(engine, fit, thetaHat, betaHat, options.Seed, r);
                 var row = new double[names.Length];
-                beta.CopyTo(row, 0);
-                VarianceParameters.FromTheta(termSizes, reported, sigma, row.AsSpan(p));
+                rep.Beta.CopyTo(row, 0);
+                rep.Variance.CopyTo(row, p);
                 values[r] = row;
-                thetas[r] = reported;
-                criterion[r] = opt.Value;
-                converged[r] = opt.Status is OptimizerStatus.Converged or OptimizerStatus.FunctionToleranceReached or OptimizerStatus.XToleranceReached;
+                thetas[r] = rep.Theta;
+                criterion[r] = rep.Criterion;
+                converged[r] = rep.Converged;
             }
             finally
             {
@@ -178,5 +165,35 @@ public static class ParametricBootstrap
             options.Progress?.Invoke(count);
         });
         return new BootstrapResult(fit, names, descriptions, values, thetas, criterion, converged, done);
+    }
+
+    /// <summary>One replicate's estimates.</summary>
+    internal sealed record ReplicateResult(double[] Beta, double[] Variance, double[] Theta, double Criterion, bool Converged);
+
+    /// <summary>
+    /// Replicate <paramref name="r"/> of a job seeded with <paramref name="seed"/>: a response drawn from the fit at
+    /// (θ̂, β̂, σ̂) with the replicate's own stream, set into <paramref name="engine"/> (built from the fit's design),
+    /// and refitted from θ̂.
+    /// </summary>
+    internal static ReplicateResult Replicate(ProfiledLmm engine, FitResult fit, double[] thetaHat, double[] betaHat, long seed, int r)
+    {
+        int p = betaHat.Length, k = thetaHat.Length;
+        var rng = new RandomStream(seed, r);
+        var y = new double[engine.N];
+        engine.Simulate(thetaHat, betaHat, fit.Sigma, rng.NextNormal, y);
+        engine.SetResponse(y);
+        var upper = new double[k];
+        Array.Fill(upper, double.PositiveInfinity);
+        var opt = Bobyqa.Minimize(engine.Evaluate, thetaHat, engine.Lower, upper, s_refit);
+        engine.Evaluate(opt.X);
+        var beta = new double[p];
+        var unscaled = new double[p * p];
+        engine.FixedEffects(beta, unscaled);
+        double sigma = Math.Sqrt(engine.PenalizedRss / (fit.Reml ? engine.N - p : engine.N));
+        var reported = engine.ReportedTheta(opt.X);
+        var variance = new double[k + 1];
+        VarianceParameters.FromTheta(fit.RandomEffects.Select(t => t.Columns.Count).ToArray(), reported, sigma, variance);
+        bool converged = opt.Status is OptimizerStatus.Converged or OptimizerStatus.FunctionToleranceReached or OptimizerStatus.XToleranceReached;
+        return new ReplicateResult(beta, variance, reported, opt.Value, converged);
     }
 }
