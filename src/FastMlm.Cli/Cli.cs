@@ -35,6 +35,8 @@ internal static class Cli
             FitCommand.Create(context),
             CompareCommand.Create(context),
             IccCommand.Create(context),
+            BatchCommands.Batch(context),
+            BatchCommands.Bootstrap(context),
             DatasetsCommand.Create(context),
             DemoCommand.Create(context),
         };

@@ -75,6 +75,9 @@ public sealed class CheckpointedTableWriter : IBatchSink, IDisposable
         NextIndex = RowsCommitted;
     }
 
+    /// <summary>How often written rows are made durable (flushed to disk and checkpointed) while a job runs.</summary>
+    public static TimeSpan CommitInterval { get; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>Rows committed before this run began (resumed jobs), or so far.</summary>
     public int RowsCommitted { get; private set; }
 
@@ -97,7 +100,7 @@ public sealed class CheckpointedTableWriter : IBatchSink, IDisposable
                 WriteRow(next);
                 NextIndex++;
             }
-            if (DateTime.UtcNow - _lastCommit > TimeSpan.FromSeconds(1)) CommitLocked(force: false);
+            if (DateTime.UtcNow - _lastCommit > CommitInterval) CommitLocked(force: false);
         }
     }
 
