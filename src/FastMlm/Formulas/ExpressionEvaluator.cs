@@ -26,16 +26,23 @@ public static class ExpressionEvaluator
     /// Evaluates <paramref name="node"/> over every row of <paramref name="data"/>: a <see cref="NumericColumn"/>, or a
     /// <see cref="CategoricalColumn"/> for a categorical column or <c>factor()</c>; the result is named by the deparsed node.
     /// </summary>
-    public static Column Evaluate(FormulaNode node, DataFrame data)
+    public static Column Evaluate(FormulaNode node, DataFrame data) => Evaluate(node, data, null);
+
+    /// <summary>
+    /// Evaluates <paramref name="node"/> as <see cref="Evaluate(FormulaNode, DataFrame)"/> does; each <c>scale()</c>
+    /// takes its centre and scale from <paramref name="scales"/> when that holds them (new data evaluated as the data
+    /// a model was fitted to), else computes them from <paramref name="data"/> and records them there.
+    /// </summary>
+    internal static Column Evaluate(FormulaNode node, DataFrame data, ScaleParameters? scales)
     {
         ArgumentNullException.ThrowIfNull(node);
         ArgumentNullException.ThrowIfNull(data);
         var label = node.ToString();
-        var result = Eval(node, data, label);
+        var result = Eval(node, data, label, scales);
         return result.Name == label ? result : Rename(result, label);
     }
 
-    private static Column Eval(FormulaNode node, DataFrame data, string label)
+    private static Column Eval(FormulaNode node, DataFrame data, string label, ScaleParameters? scales)
     {
         switch (node)
         {
@@ -43,7 +50,7 @@ public static class ExpressionEvaluator
                 if (data.TryGetColumn(id.Name, out var column)) return column;
                 throw new FormulaException($"{data.UnknownColumnMessage(id.Name)} (position {id.Position + 1} of the formula)", "", id.Position);
             case ParenNode p:
-                return Eval(p.Inner, data, label);
+                return Eval(p.Inner, data, label, scales);
             case NumberLiteral n:
             {
                 var values = new double[data.RowCount];
@@ -52,26 +59,26 @@ public static class ExpressionEvaluator
             }
             case UnaryNode u:
             {
-                var x = Numeric(u.Operand, data, label);
+                var x = Numeric(u.Operand, data, label, scales);
                 if (u.Operator == "+") return x;
                 return Map(x, v => -v, u.ToString(), label);
             }
             case BinaryNode b when b.Operator is "+" or "-" or "*" or "/" or "^":
             {
-                var x = Numeric(b.Left, data, label);
-                var y = Numeric(b.Right, data, label);
+                var x = Numeric(b.Left, data, label, scales);
+                var y = Numeric(b.Right, data, label, scales);
                 return Zip(x, y, b.Operator, b.ToString(), label);
             }
             case BinaryNode b:
                 throw new FormulaException($"operator '{b.Operator}' cannot be evaluated inside '{label}' (position {b.Position + 1})", "", b.Position);
             case CallNode c:
-                return Call(c, data, label);
+                return Call(c, data, label, scales);
             default:
                 throw new ArgumentOutOfRangeException(nameof(node), node.GetType().Name);
         }
     }
 
-    private static Column Call(CallNode c, DataFrame data, string label)
+    private static Column Call(CallNode c, DataFrame data, string label, ScaleParameters? scales)
     {
         if (c.Function is "cbind" or "offset")
         {
@@ -91,24 +98,24 @@ public static class ExpressionEvaluator
         switch (c.Function)
         {
             case "I":
-                return Eval(arg, data, label);
+                return Eval(arg, data, label, scales);
             case "factor":
-                return Eval(arg, data, label) switch
+                return Eval(arg, data, label, scales) switch
                 {
                     CategoricalColumn cat => cat,
                     NumericColumn num => NumericAsFactor(num, c.ToString()),
                     _ => throw new InvalidOperationException(),
                 };
             case "scale":
-                return Scale(Numeric(arg, data, label), c.ToString());
+                return Scale(Numeric(arg, data, label, scales), c.ToString(), scales);
             default:
-                return Map(Numeric(arg, data, label), s_math[c.Function], c.ToString(), label);
+                return Map(Numeric(arg, data, label, scales), s_math[c.Function], c.ToString(), label);
         }
     }
 
-    private static NumericColumn Numeric(FormulaNode node, DataFrame data, string label)
+    private static NumericColumn Numeric(FormulaNode node, DataFrame data, string label, ScaleParameters? scales)
     {
-        var column = Eval(node, data, label);
+        var column = Eval(node, data, label, scales);
         if (column is NumericColumn num) return num;
         throw new FormulaException($"column '{column.Name}' is categorical; '{label}' needs a number there (position {node.Position + 1})", "", node.Position);
     }
@@ -163,10 +170,20 @@ public static class ExpressionEvaluator
         new(string.Create(CultureInfo.InvariantCulture,
             $"'{name}'{(name == label ? "" : $" in '{label}'")} is not finite in data row {row + 1} (the input is {RNumberFormat.Format(input)})"));
 
-    /// <summary>R's <c>scale(x)</c>: centred by the mean and divided by the standard deviation of the non-missing values.</summary>
-    private static NumericColumn Scale(NumericColumn x, string name)
+    /// <summary>
+    /// R's <c>scale(x)</c>: centred by the mean and divided by the standard deviation of the non-missing values;
+    /// with <paramref name="scales"/> holding this call's centre and scale (those of the data a model was fitted
+    /// to), by those instead, as R's <c>predict</c> evaluates <c>scale()</c> in new data.
+    /// </summary>
+    private static NumericColumn Scale(NumericColumn x, string name, ScaleParameters? scales)
     {
         var src = x.Values;
+        if (scales is not null && scales.TryGet(name, out double centre, out double scale))
+        {
+            var scaled = new double[src.Length];
+            for (int i = 0; i < scaled.Length; i++) scaled[i] = (src[i] - centre) / scale;
+            return new NumericColumn(name, scaled);
+        }
         double sum = 0;
         int n = 0;
         foreach (var v in src)
@@ -183,6 +200,7 @@ public static class ExpressionEvaluator
         }
         double sd = n > 1 ? Math.Sqrt(ss / (n - 1)) : double.NaN;
         if (!(sd > 0)) throw new DataException($"'{name}' divides by the standard deviation of '{x.Name}', which is zero or undefined");
+        scales?.Record(name, mean, sd);
         var values = new double[src.Length];
         for (int i = 0; i < values.Length; i++) values[i] = (src[i] - mean) / sd;
         return new NumericColumn(name, values);
