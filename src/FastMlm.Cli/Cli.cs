@@ -35,6 +35,10 @@ internal static class Cli
             FitCommand.Create(context),
             DatasetsCommand.Create(context),
             DemoCommand.Create(context),
+            RanefCommand.Create(context),
+            PredictCommand.Create(context),
+            ResidualsCommand.Create(context),
+            PoolingCommand.Create(context),
         };
 
         ParseResult parse = root.Parse(args);
