@@ -24,7 +24,24 @@ internal static class CommandOutput
             Description = $"The output format: {string.Join(", ", formats.Take(formats.Length - 1))} or {formats[^1]}.",
             DefaultValueFactory = _ => formats[0],
         };
-        option.AcceptOnlyFromAmong(formats);
+        return OneOf(option, formats);
+    }
+
+    /// <summary>
+    /// Accepts only <paramref name="values"/> for <paramref name="option"/>, shown as its help name; another value is a
+    /// one-line usage error naming them.
+    /// </summary>
+    public static Option<string> OneOf(Option<string> option, params string[] values)
+    {
+        option.HelpName = string.Join("|", values);
+        option.Validators.Add(result =>
+        {
+            string? value = result.GetValueOrDefault<string>();
+            if (value is not null && !values.Contains(value, StringComparer.Ordinal))
+            {
+                result.AddError($"{option.Name} {value} is not one of {string.Join(", ", values)}");
+            }
+        });
         return option;
     }
 

@@ -25,7 +25,7 @@ internal static class PredictCommand
             Description = "all: with the random effects (conditional; a group not in the data gets the population prediction); none: without them (marginal).",
             DefaultValueFactory = _ => "all",
         };
-        re.AcceptOnlyFromAmong("all", "none");
+        CommandOutput.OneOf(re, "all", "none");
         var format = CommandOutput.FormatOption("csv", "json");
         var output = CommandOutput.OutOption("Write the predictions to FILE (whole or not at all) instead of standard output.");
         var command = new Command("predict",
