@@ -14,7 +14,7 @@ public sealed class ModelFrame
     private readonly Dictionary<string, Column> _variables;
 
     private ModelFrame(ModelFormula formula, DataFrame data, int[] rows, Dictionary<string, Column> variables, string? droppedNote,
-        ScaleParameters scales, IReadOnlyList<(string Label, int Count)> missing)
+        ScaleParameters scales)
     {
         Formula = formula;
         Data = data;
@@ -22,7 +22,6 @@ public sealed class ModelFrame
         _variables = variables;
         DroppedNote = droppedNote;
         Scales = scales;
-        MissingByVariable = missing;
     }
 
     /// <summary>The formula.</summary>
@@ -46,14 +45,8 @@ public sealed class ModelFrame
     /// <summary>One line saying how many rows were dropped and for which variables; null when none were.</summary>
     public string? DroppedNote { get; }
 
-    /// <summary>Each variable with missing values and how many rows miss it (a row may miss several), in formula order.</summary>
-    public IReadOnlyList<(string Label, int Count)> MissingByVariable { get; }
-
     /// <summary>The centre and scale of each <c>scale()</c> call, as evaluated on <see cref="Data"/>.</summary>
     internal ScaleParameters Scales { get; }
-
-    /// <summary>Whether the frame has a variable with deparsed label <paramref name="label"/>.</summary>
-    public bool Contains(string label) => _variables.ContainsKey(label);
 
     /// <summary>The variable with deparsed label <paramref name="label"/>, restricted to the rows used.</summary>
     public Column this[string label] => _variables[label];
@@ -104,7 +97,7 @@ public sealed class ModelFrame
         {
             variables[label] = Subset(column, rows, label, dropUnusedLevels: true);
         }
-        return new ModelFrame(formula, data, rows, variables, note, scales, counts);
+        return new ModelFrame(formula, data, rows, variables, note, scales);
     }
 
     /// <summary>
@@ -113,9 +106,9 @@ public sealed class ModelFrame
     /// their grouping factors (the response is not needed), evaluated on <paramref name="newData"/> as on the
     /// fitted data — <c>scale()</c> by the fitted data's centre and scale, and every factor of a model matrix coded
     /// by the fitted frame's levels, so that X and the random-effects columns get the fitted columns and names.
-    /// Rows missing any of these values are left out (<see cref="Rows"/> lists the others); unlike
-    /// <see cref="Build(DataFrame, ModelFormula)"/>, no complete row is not an error. Grouping variables keep their
-    /// own levels: a level the fitted data lack is a new group (<see cref="GroupingFactor.Match"/>).
+    /// Rows missing any of these values are left out (<see cref="Rows"/> lists the others, and may be empty, which
+    /// <see cref="Build(DataFrame, ModelFormula)"/> refuses). Grouping variables keep their own levels: a level the
+    /// fitted data lack is a new group (<see cref="GroupingFactor.Match"/>).
     /// </summary>
     /// <exception cref="FastMlmException">
     /// A variable cannot be evaluated, is numeric in one data set and categorical in the other, has a non-finite value,
@@ -162,7 +155,7 @@ public sealed class ModelFrame
         {
             variables[label] = Subset(column, rows, label, dropUnusedLevels: false);
         }
-        return new ModelFrame(formula, newData, rows, variables, note, fitted.Scales, counts);
+        return new ModelFrame(formula, newData, rows, variables, note, fitted.Scales);
     }
 
     /// <summary>

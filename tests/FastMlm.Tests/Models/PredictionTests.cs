@@ -172,7 +172,23 @@ public sealed class PredictionTests
     }
 
     [Fact]
-    public void OffsetAndInteractionGrouping_ArePredicted()
+    public void Offset_IsAddedToBothPredictions()
+    {
+        var data = Csv("y,x,o,g\n1,1,0.5,a\n2,2,1,a\n3,3,0,a\n4,4,2,b\n5,5,1,b\n7,6,3,b\n8,7,1,c\n9,8,0,c\n");
+        var fit = LinearMixedModel.Fit(data, "y ~ x + offset(log(o + 1)) + (1 | g)", new LmmOptions { Reml = true });
+        Assert.Equal(["x", "o", "g"], Prediction.NewDataColumns(fit, randomEffects: true));
+        var result = Prediction.Predict(fit, Csv("x,o,g\n2,1,a\n2,1,z\n"));
+        double xb = fit.FixedEffects[0].Estimate + (2 * fit.FixedEffects[1].Estimate) + Math.Log(2);
+        Assert.Equal(xb, result.Marginal[0], 1e-12);
+        Assert.Equal(xb + fit.RandomEffects[0].Value(0, 0), result.Predicted[0], 1e-12);
+        Assert.Equal(xb, result.Predicted[1], 1e-12);
+        // The fitted data predict the fitted values, offset included.
+        var again = Prediction.Predict(fit, data);
+        for (int i = 0; i < 8; i++) Assert.Equal(fit.Fitted[i], again.Predicted[i], 1e-9);
+    }
+
+    [Fact]
+    public void InteractionGrouping_IsPredicted()
     {
         var fit = Fit("pastes", "strength ~ 1 + (1 | batch/cask)", reml: true);
         var result = Prediction.Predict(fit, Csv("batch,cask\nA,a\nA,z\nZ,a\n"));
