@@ -39,6 +39,10 @@ internal static class Cli
             BatchCommands.Bootstrap(context),
             DatasetsCommand.Create(context),
             DemoCommand.Create(context),
+            RanefCommand.Create(context),
+            PredictCommand.Create(context),
+            ResidualsCommand.Create(context),
+            PoolingCommand.Create(context),
         };
 
         ParseResult parse = root.Parse(args);

@@ -71,6 +71,40 @@ public sealed class GroupingFactor
         return new GroupingFactor(name, codes, levels);
     }
 
+    /// <summary>
+    /// The level of each row of new data among this factor's levels, matched by label (<c>A:1</c> for an
+    /// interaction, a number labelled as R labels it), -1 for a level this factor lacks: a group the model was not
+    /// fitted to. <paramref name="variables"/> are the factor's variables evaluated on the new data (no missing values).
+    /// </summary>
+    public GroupingMatch Match(IReadOnlyList<Column> variables)
+    {
+        ArgumentNullException.ThrowIfNull(variables);
+        if (variables.Count == 0) throw new ArgumentException("a grouping factor needs at least one variable", nameof(variables));
+        var index = new Dictionary<string, int>(_levels.Length, StringComparer.Ordinal);
+        for (int l = 0; l < _levels.Length; l++) index[_levels[l]] = l;
+        var factors = variables.Select(AsFactor).ToArray();
+        int n = factors[0].Length;
+        var codes = new int[n];
+        var newLevels = new List<string>();
+        var seenNew = new HashSet<string>(StringComparer.Ordinal);
+        int newRows = 0;
+        var parts = new string[factors.Length];
+        for (int i = 0; i < n; i++)
+        {
+            for (int f = 0; f < factors.Length; f++) parts[f] = factors[f].Levels[factors[f].Codes[i]];
+            string label = factors.Length == 1 ? parts[0] : string.Join(":", parts);
+            if (index.TryGetValue(label, out int code))
+            {
+                codes[i] = code;
+                continue;
+            }
+            codes[i] = -1;
+            newRows++;
+            if (seenNew.Add(label)) newLevels.Add(label);
+        }
+        return new GroupingMatch(codes, newLevels.ToArray(), newRows);
+    }
+
     /// <summary>A numeric variable as a factor: distinct values in numeric order, labelled as R labels them.</summary>
     internal static CategoricalColumn AsFactor(Column column)
     {
@@ -78,3 +112,9 @@ public sealed class GroupingFactor
         return ExpressionEvaluator.NumericAsFactor((NumericColumn)column, column.Name);
     }
 }
+
+/// <summary>Rows of new data matched to a fitted grouping factor's levels.</summary>
+/// <param name="Codes">The fitted level of each row; -1 for a level the fitted data lack.</param>
+/// <param name="NewLevels">The labels the fitted factor lacks, in order of first appearance.</param>
+/// <param name="NewLevelRows">How many rows have such a label.</param>
+public sealed record GroupingMatch(int[] Codes, IReadOnlyList<string> NewLevels, int NewLevelRows);

@@ -24,7 +24,7 @@ public static partial class ExpressionEvaluator
     private static readonly string[] s_known = ["log", "exp", "sqrt", "abs", "log2", "log10", "scale", "factor", "I", "offset", "cbind", "cgm", "cwc", "gm"];
 
     /// <summary>What an evaluation needs besides the node: the data, the label of the whole variable (for messages) and the rows the centering means are taken over.</summary>
-    private readonly record struct Scope(DataFrame Data, string Label, bool[]? Used);
+    private readonly record struct Scope(DataFrame Data, string Label, bool[]? Used, ScaleParameters? Scales = null);
 
     /// <summary>
     /// Evaluates <paramref name="node"/> over every row of <paramref name="data"/>: a <see cref="NumericColumn"/>, or a
@@ -39,13 +39,20 @@ public static partial class ExpressionEvaluator
     /// <c>cgm()</c>, <c>cwc()</c> and <c>gm()</c> taken over the rows marked in <paramref name="used"/> (one flag per data
     /// row), and those functions missing in the other rows; null: over every row where their arguments are present.
     /// </summary>
-    internal static Column Evaluate(FormulaNode node, DataFrame data, bool[]? used)
+    internal static Column Evaluate(FormulaNode node, DataFrame data, bool[]? used) => Evaluate(node, data, null, used);
+
+    /// <summary>
+    /// Evaluates <paramref name="node"/> as <see cref="Evaluate(FormulaNode, DataFrame, bool[])"/> does; each
+    /// <c>scale()</c> takes its centre and scale from <paramref name="scales"/> when that holds them (new data
+    /// evaluated as the data a model was fitted to), else computes them and records them there.
+    /// </summary>
+    internal static Column Evaluate(FormulaNode node, DataFrame data, ScaleParameters? scales, bool[]? used = null)
     {
         ArgumentNullException.ThrowIfNull(node);
         ArgumentNullException.ThrowIfNull(data);
         if (used is not null && used.Length != data.RowCount) throw new ArgumentException("one flag per data row is needed", nameof(used));
         var label = node.ToString();
-        var result = Eval(node, new Scope(data, label, used));
+        var result = Eval(node, new Scope(data, label, used, scales));
         return result.Name == label ? result : Rename(result, label);
     }
 
@@ -123,7 +130,7 @@ public static partial class ExpressionEvaluator
                     _ => throw new InvalidOperationException(),
                 };
             case "scale":
-                return Scale(Numeric(arg, scope), c.ToString());
+                return Scale(Numeric(arg, scope), c.ToString(), scope.Scales);
             default:
                 return Map(Numeric(arg, scope), s_math[c.Function], c.ToString(), label);
         }
@@ -186,10 +193,20 @@ public static partial class ExpressionEvaluator
         new(string.Create(CultureInfo.InvariantCulture,
             $"'{name}'{(name == label ? "" : $" in '{label}'")} is not finite in data row {row + 1} (the input is {RNumberFormat.Format(input)})"));
 
-    /// <summary>R's <c>scale(x)</c>: centred by the mean and divided by the standard deviation of the non-missing values.</summary>
-    private static NumericColumn Scale(NumericColumn x, string name)
+    /// <summary>
+    /// R's <c>scale(x)</c>: centred by the mean and divided by the standard deviation of the non-missing values;
+    /// with <paramref name="scales"/> holding this call's centre and scale (those of the data a model was fitted
+    /// to), by those instead, as R's <c>predict</c> evaluates <c>scale()</c> in new data.
+    /// </summary>
+    private static NumericColumn Scale(NumericColumn x, string name, ScaleParameters? scales)
     {
         var src = x.Values;
+        if (scales is not null && scales.TryGet(name, out double centre, out double scale))
+        {
+            var scaled = new double[src.Length];
+            for (int i = 0; i < scaled.Length; i++) scaled[i] = (src[i] - centre) / scale;
+            return new NumericColumn(name, scaled);
+        }
         double sum = 0;
         int n = 0;
         foreach (var v in src)
@@ -206,6 +223,7 @@ public static partial class ExpressionEvaluator
         }
         double sd = n > 1 ? Math.Sqrt(ss / (n - 1)) : double.NaN;
         if (!(sd > 0)) throw new DataException($"'{name}' divides by the standard deviation of '{x.Name}', which is zero or undefined");
+        scales?.Record(name, mean, sd);
         var values = new double[src.Length];
         for (int i = 0; i < values.Length; i++) values[i] = (src[i] - mean) / sd;
         return new NumericColumn(name, values);

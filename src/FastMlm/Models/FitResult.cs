@@ -27,8 +27,9 @@ public sealed record VarianceComponent(string Group, string? Name1, string? Name
 /// <summary>The conditional modes (EBLUPs) of one random-effects term with their conditional variances.</summary>
 public sealed class RandomEffectsTable
 {
-    internal RandomEffectsTable(string group, string factor, IReadOnlyList<string> columns, IReadOnlyList<string> levels, double[] values, double[] conditionalVariances)
+    internal RandomEffectsTable(string group, string factor, IReadOnlyList<string> columns, IReadOnlyList<string> levels, double[] values, double[] conditionalVariances, int termIndex)
     {
+        TermIndex = termIndex;
         Group = group;
         Factor = factor;
         Columns = columns;
@@ -42,6 +43,9 @@ public sealed class RandomEffectsTable
 
     /// <summary>lme4's group name (with <c>.1</c> for a second term on one factor).</summary>
     public string Group { get; }
+
+    /// <summary>The term's position in the formula: its design is <c>FitResult.Design.RandomTerms[TermIndex]</c>.</summary>
+    public int TermIndex { get; }
 
     /// <summary>The grouping factor's name.</summary>
     public string Factor { get; }

@@ -218,7 +218,7 @@ public static class LinearMixedModel
                         : $"the random effects of {groupNames[t]} are perfectly correlated (covariance matrix not of full rank)");
                 }
             }
-            tables.Add(new RandomEffectsTable(groupNames[t], term.Term.GroupName, names, term.Term.Grouping.Levels, s.Modes[t], s.ConditionalVariances[t]));
+            tables.Add(new RandomEffectsTable(groupNames[t], term.Term.GroupName, names, term.Term.Grouping.Levels, s.Modes[t], s.ConditionalVariances[t], term.FormulaIndex));
         }
         varcorr.Add(new VarianceComponent("Residual", null, null, sigma2, s.Sigma));
         if (singular)
