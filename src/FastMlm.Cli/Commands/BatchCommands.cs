@@ -49,7 +49,7 @@ internal static class BatchCommands
             if (formulaFile is not null)
             {
                 var list = ReadFormulas(formulaFile);
-                var frame = inputs.Load(parse, context, list.SelectMany(TryVariables));
+                var frame = inputs.Load(parse, context, null); // every column: a formula naming a missing one fails in its own row
                 job = new FormulasJob(frame, list, options);
             }
             else if (byColumn is not null)
@@ -182,18 +182,6 @@ internal static class BatchCommands
         finally
         {
             Console.CancelKeyPress -= OnCancel;
-        }
-    }
-
-    private static IEnumerable<string> TryVariables(string formula)
-    {
-        try
-        {
-            return ModelFormula.Parse(formula).VariableNames;
-        }
-        catch (FormulaException)
-        {
-            return []; // its row will carry the error
         }
     }
 
