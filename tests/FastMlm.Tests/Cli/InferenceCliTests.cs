@@ -154,4 +154,16 @@ public sealed class InferenceCliTests
         Assert.Equal(2, code);
         AssertOneLineError(err);
     }
+
+    [Fact]
+    public void Compare_Bootstrap_GivesThePbModcompPValue_ReproduciblyForASeed()
+    {
+        string[] args = ["compare", "--data", "penicillin", "--formula", "diameter ~ 1 + (1 | plate)", "--formula", "diameter ~ 1 + (1 | plate) + (1 | sample)", "--bootstrap", "99", "--seed", "2"];
+        var (code1, out1, _) = Run([.. args, "--threads", "1"]);
+        var (code2, out2, _) = Run([.. args, "--threads", "2"]);
+        Assert.Equal(0, code1);
+        Assert.Equal(0, code2);
+        Assert.Equal(out1, out2);
+        Assert.Contains("m2: parametric bootstrap p = 0.01 (99 replicates from m1, seed 2; the smallest possible is 0.01)", out1);
+    }
 }
