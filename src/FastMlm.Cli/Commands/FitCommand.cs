@@ -166,7 +166,7 @@ internal static class FitCommand
                 break;
             case "profile":
                 method = IntervalMethod.Profile;
-                intervals = ModelInputs.WithProgress("profiling", () => ConfidenceIntervals.Profile(fit, s.Level));
+                intervals = ModelInputs.WithProgress("profiling", () => ConfidenceIntervals.Profile(fit, s.Level, s.Threads));
                 if (fit.Reml) context.Error.WriteLine("note: profile intervals are of the likelihood: the REML fit was refitted by maximum likelihood to profile it (as lme4's confint does)");
                 break;
             case "boot":

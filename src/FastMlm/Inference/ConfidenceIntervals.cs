@@ -46,22 +46,59 @@ public static class ConfidenceIntervals
     /// correlation of ±1) is the bound, noted. The profile is of the likelihood: a REML fit is refitted by
     /// maximum likelihood first, as lme4's <c>profile</c> does, so the intervals are lme4's.
     /// </summary>
-    public static IReadOnlyList<ConfidenceInterval> Profile(FitResult fit, double level = 0.95)
+    /// <param name="fit">The fit.</param>
+    /// <param name="level">The confidence level.</param>
+    /// <param name="threads">Profiles computed at once (each on its own copy of the evaluator).</param>
+    public static IReadOnlyList<ConfidenceInterval> Profile(FitResult fit, double level = 0.95, int threads = 1)
     {
         ArgumentNullException.ThrowIfNull(fit);
         CheckLevel(level);
-        var profile = new LikelihoodProfile(MaximumLikelihood(fit));
+        var ml = MaximumLikelihood(fit);
         double z = Distributions.NormalQuantile(0.5 + (level / 2));
-        var result = new List<ConfidenceInterval>();
-        for (int j = 0; j < profile.VarianceParameterCount; j++)
+        // Each parameter's profile is a work item on the batch scheduler, each worker with its own evaluator.
+        var job = new ProfileJob(ml, z, threads);
+        var sink = new Batch.MemorySink(job.Count);
+        Batch.BatchScheduler.Run(job, sink, new Batch.BatchRunOptions { Threads = threads });
+        return job.Intervals(sink);
+    }
+
+    /// <summary>The profiles of a fit's parameters as batch items: variance parameters first, then the fixed effects.</summary>
+    private sealed class ProfileJob(FitResult ml, double z, int threads) : Batch.IBatchJob
+    {
+        private readonly System.Collections.Concurrent.ConcurrentBag<LikelihoodProfile> _profiles = new();
+        private readonly int _variance = ml.Theta.Count + 1;
+        private readonly ConfidenceInterval?[] _results = new ConfidenceInterval?[ml.Theta.Count + 1 + ml.FixedEffects.Count];
+
+        public string Key => "profile";
+
+        public IReadOnlyList<string> Columns { get; } = ["estimate", "lower", "upper"];
+
+        public int Count => _results.Length;
+
+        public string Id(int index) => index.ToString(CultureInfo.InvariantCulture);
+
+        public Batch.BatchRow Run(int index)
         {
-            result.Add(profile.VarianceInterval(j, z));
+            // With one thread the fit's own evaluator serves; otherwise each worker builds one from the design.
+            var profile = _profiles.TryTake(out var p) ? p : new LikelihoodProfile(ml, threads > 1 ? new ProfiledLmm(ml.Design, reml: false) : null);
+            try
+            {
+                var ci = index < _variance ? profile.VarianceInterval(index, z) : profile.FixedInterval(index - _variance, z);
+                _results[index] = ci;
+                return new Batch.BatchRow(index, ci.Parameter, true, [ci.Estimate, ci.Lower, ci.Upper], ci.Note ?? "", null);
+            }
+            finally
+            {
+                _profiles.Add(profile);
+            }
         }
-        for (int j = 0; j < fit.FixedEffects.Count; j++)
+
+        public IReadOnlyList<ConfidenceInterval> Intervals(Batch.MemorySink sink)
         {
-            result.Add(profile.FixedInterval(j, z));
+            var failed = sink.Rows.FirstOrDefault(r => r?.Error is not null);
+            if (failed is not null) throw new ModelException($"the profile of parameter {failed.Index + 1} failed: {failed.Error}");
+            return _results.Select(r => r!).ToArray();
         }
-        return result;
     }
 
     /// <summary>The fit itself when it is by ML, else its refit by ML with the same settings.</summary>

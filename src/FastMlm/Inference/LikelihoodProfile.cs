@@ -37,10 +37,12 @@ internal sealed class LikelihoodProfile
     private readonly double[] _unscaled;
     private readonly double[] _work;
 
-    public LikelihoodProfile(FitResult fit)
+    /// <param name="fit">A maximum-likelihood fit.</param>
+    /// <param name="engine">The evaluator to drive: the fit's own (null), or one built from its design, so that several profiles run at once.</param>
+    public LikelihoodProfile(FitResult fit, ProfiledLmm? engine = null)
     {
         _fit = fit;
-        _engine = fit.Engine ?? throw new ModelException("profiles need the fitted linear mixed model's criterion");
+        _engine = engine ?? fit.Engine ?? throw new ModelException("profiles need the fitted linear mixed model's criterion");
         if (fit.Reml) throw new ArgumentException("profile a maximum-likelihood fit (refit REML fits by ML first)", nameof(fit));
         _n = _engine.N;
         _p = _engine.P;
@@ -63,6 +65,7 @@ internal sealed class LikelihoodProfile
             if (double.IsNaN(_phiHat[i])) _phiHat[i] = 0; // a correlation with a zero SD: any value fits equally
         }
         _devHat = VarianceCriterion(_phiHat);
+        _engine.Evaluate(fit.InternalTheta.ToArray());
     }
 
     /// <summary>The SDs and correlations, and σ.</summary>

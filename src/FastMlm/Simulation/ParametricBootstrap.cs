@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using FastMlm.Inference;
 using FastMlm.Models;
 using FastMlm.Optimization;
@@ -126,45 +125,30 @@ public static class ParametricBootstrap
         var names = fit.FixedEffects.Select(f => f.Term).Concat(varNames).ToArray();
         var descriptions = fit.FixedEffects.Select(f => f.Term).Concat(varDescriptions).ToArray();
 
+        // The batch scheduler runs the replicates (the same component as every other batch job).
+        var job = new Batch.BootstrapJob(fit, nsim, options.Seed);
+        var sink = new Batch.MemorySink(nsim);
+        Batch.BatchScheduler.Run(job, sink, new Batch.BatchRunOptions
+        {
+            Threads = options.Threads,
+            Cancellation = options.Cancellation,
+            Progress = options.Progress is null ? null : (done, _) => options.Progress(done),
+        });
+
+        // A job row is: objective, β (p), the SDs/correlations and σ (k + 1), θ (k).
         var values = new double[nsim][];
         var thetas = new double[nsim][];
         var criterion = new double[nsim];
         var converged = new bool[nsim];
-        var thetaHat = fit.InternalTheta.ToArray();
-        var betaHat = fit.FixedEffects.Select(f => f.Estimate).ToArray();
-        double sigmaHat = fit.Sigma;
-        var engines = new ConcurrentBag<ProfiledLmm>();
-        int done = 0;
-
-        ProfiledLmm Rent() => engines.TryTake(out var e) ? e : new ProfiledLmm(fit.Design, fit.Reml);
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Threads), CancellationToken = CancellationToken.None };
-        Parallel.For(0, nsim, parallel, (r, state) =>
+        for (int r = 0; r < nsim; r++)
         {
-            if (options.Cancellation.IsCancellationRequested)
-            {
-                state.Stop();
-                return;
-            }
-            var engine = Rent();
-            try
-            {
-                var rep = Replicate(engine, fit, thetaHat, betaHat, options.Seed, r);
-                var row = new double[names.Length];
-                rep.Beta.CopyTo(row, 0);
-                rep.Variance.CopyTo(row, p);
-                values[r] = row;
-                thetas[r] = rep.Theta;
-                criterion[r] = rep.Criterion;
-                converged[r] = rep.Converged;
-            }
-            finally
-            {
-                engines.Add(engine);
-            }
-            int count = Interlocked.Increment(ref done);
-            options.Progress?.Invoke(count);
-        });
-        return new BootstrapResult(fit, names, descriptions, values, thetas, criterion, converged, done);
+            if (sink.Rows[r] is not { } row) continue;
+            values[r] = row.Values.AsSpan(1, p + k + 1).ToArray();
+            thetas[r] = row.Values.AsSpan(p + k + 2, k).ToArray();
+            criterion[r] = row.Values[0];
+            converged[r] = row.Converged;
+        }
+        return new BootstrapResult(fit, names, descriptions, values, thetas, criterion, converged, sink.Done);
     }
 
     /// <summary>One replicate's estimates.</summary>

@@ -98,6 +98,22 @@ public sealed class BatchCliTests : IDisposable
     }
 
     [Fact]
+    public void Bootstrap_Interrupted_KeepsItsRowsAndExits130()
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return; // SIGINT is how Ctrl+C reaches a process there
+        string output = PathOf("interrupted.csv");
+        using var process = CliRunner.Start("bootstrap", "--data", "sleepstudy", "--formula", Sleep, "--ml", "--nsim", "200000", "--threads", "1", "--out", output);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (CommittedRows(output) < 100 && !process.HasExited && DateTime.UtcNow < deadline) Thread.Sleep(20);
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-INT", process.Id.ToString(CultureInfo.InvariantCulture)])) kill.WaitForExit();
+        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(30)));
+        Assert.Equal(130, process.ExitCode);
+        int kept = CommittedRows(output);
+        Assert.InRange(kept, 100, 199_999);
+        Assert.Equal(kept + 1, File.ReadAllLines(output + ".partial").Length); // the header and every finished row, committed
+    }
+
+    [Fact]
     public void Bootstrap_ResumeOfAnotherJob_IsRefused()
     {
         string output = PathOf("b.csv");

@@ -44,4 +44,13 @@ public sealed class ConfidenceIntervalTests
         var root = doc.RootElement;
         AssertMatches(root.GetProperty("wald"), ConfidenceIntervals.Wald(FitReference(root)), "wald");
     }
+
+    [Fact]
+    public void Profile_OnTwoThreads_EqualsOneThread()
+    {
+        var fit = LinearMixedModel.Fit(BuiltInData.Load("sleepstudy"), "Reaction ~ Days + (Days | Subject)");
+        var one = ConfidenceIntervals.Profile(fit, 0.95, threads: 1);
+        var two = ConfidenceIntervals.Profile(fit, 0.95, threads: 2);
+        Assert.Equal(one, two);
+    }
 }
