@@ -119,24 +119,51 @@ public static class Distributions
     /// <summary>P(Z ≤ z).</summary>
     public static double NormalCdf(double z) => NormalUpper(-z);
 
-    /// <summary>The standard normal quantile: a rational first guess refined by Halley steps on the exact cdf.</summary>
+    /// <summary>
+    /// The standard normal quantile Φ⁻¹(p), by Wichura's algorithm AS 241 (PPND16), accurate to about 1e-16
+    /// relative, as R's <c>qnorm</c>.
+    /// </summary>
     public static double NormalQuantile(double p)
     {
-        if (p <= 0) return double.NegativeInfinity;
-        if (p >= 1) return double.PositiveInfinity;
-        if (p > 0.5) return -NormalQuantile(1 - p);
-        // p ≤ 0.5: a first guess from the tail approximation t − (c0 + c1 t + c2 t²)/(1 + d1 t + d2 t² + d3 t³).
-        double t = Math.Sqrt(-2 * Math.Log(p));
-        double x = -(t - ((2.515517 + (0.802853 * t) + (0.010328 * t * t)) / (1 + (1.432788 * t) + (0.189269 * t * t) + (0.001308 * t * t * t))));
-        for (int i = 0; i < 6; i++)
+        if (double.IsNaN(p) || p < 0 || p > 1) return double.NaN;
+        if (p == 0) return double.NegativeInfinity;
+        if (p == 1) return double.PositiveInfinity;
+        double q = p - 0.5;
+        if (Math.Abs(q) <= 0.425)
         {
-            double e = NormalCdf(x) - p;
-            double u = e * Math.Sqrt(2 * Math.PI) * Math.Exp(x * x / 2);
-            double step = u / (1 + (x * u / 2));
-            x -= step;
-            if (Math.Abs(step) < 1e-15 * Math.Max(1, Math.Abs(x))) break;
+            double r = 0.180625 - (q * q);
+            return q * Horner(r, 2509.0809287301226727, 33430.575583588128105, 67265.770927008700853, 45921.953931549871457,
+                    13731.693765509461125, 1971.5909503065514427, 133.14166789178437745, 3.387132872796366608)
+                / Horner(r, 5226.495278852545925, 28729.085735721942674, 39307.89580009271061, 21213.794301586595867,
+                    5394.1960214247511077, 687.1870074920579083, 42.313330701600911252, 1.0);
         }
-        return x;
+        double t = Math.Sqrt(-Math.Log(q < 0 ? p : 1 - p));
+        double value;
+        if (t <= 5)
+        {
+            t -= 1.6;
+            value = Horner(t, 7.7454501427834140764e-4, 0.0227238449892691845833, 0.24178072517745061177, 1.27045825245236838258,
+                    3.64784832476320460504, 5.7694972214606914055, 4.6303378461565452959, 1.42343711074968357734)
+                / Horner(t, 1.05075007164441684324e-9, 5.475938084995344946e-4, 0.0151986665636164571966, 0.14810397642748007459,
+                    0.68976733498510000455, 1.6763848301838038494, 2.05319162663775882187, 1.0);
+        }
+        else
+        {
+            t -= 5;
+            value = Horner(t, 2.01033439929228813265e-7, 2.71155556874348757815e-5, 0.0012426609473880784386, 0.026532189526576123093,
+                    0.29656057182850489123, 1.7848265399172913358, 5.4637849111641143699, 6.6579046435011037772)
+                / Horner(t, 2.04426310338993978564e-15, 1.4215117583164458887e-7, 1.8463183175100546818e-5, 7.868691311456132591e-4,
+                    0.0148753612908506148525, 0.13692988092273580531, 0.59983220655588793769, 1.0);
+        }
+        return q < 0 ? -value : value;
+    }
+
+    /// <summary>The polynomial with coefficients <paramref name="c"/> (highest degree first) at <paramref name="x"/>.</summary>
+    private static double Horner(double x, params ReadOnlySpan<double> c)
+    {
+        double s = 0;
+        foreach (double a in c) s = (s * x) + a;
+        return s;
     }
 
     /// <summary>P(χ²_df &gt; x); a point mass at zero for df = 0.</summary>
