@@ -112,4 +112,19 @@ public sealed class ParametricBootstrapTests
         Assert.Equal(result.Completed, result.Values.Count(v => v is not null));
         Assert.All(result.PercentileIntervals(), ci => Assert.True(ci.Lower <= ci.Upper));
     }
+
+    [Fact]
+    public void ResponseSimulator_IsReproducibleAndIsWhatTheBootstrapRefits()
+    {
+        var fit = Sleepstudy();
+        var a = ResponseSimulator.Simulate(fit, seed: 5, index: 3);
+        Assert.Equal(a, ResponseSimulator.Simulate(fit, seed: 5, index: 3));
+        Assert.NotEqual(a, ResponseSimulator.Simulate(fit, seed: 5, index: 4));
+        // Refitting that response from scratch gives the bootstrap's replicate 3 of seed 5.
+        var engine = new ProfiledLmm(fit.Design, reml: false);
+        engine.SetResponse(a);
+        var boot = ParametricBootstrap.Run(fit, new BootstrapOptions { Replicates = 4, Seed = 5, Threads = 1 });
+        var opt = FastMlm.Optimization.Bobyqa.Minimize(engine.Evaluate, fit.InternalTheta.ToArray(), engine.Lower, [double.PositiveInfinity, double.PositiveInfinity, double.PositiveInfinity], LinearMixedModel.DefaultOptimizer);
+        Assert.Equal(boot.Criterion[3], opt.Value, 1e-9);
+    }
 }
