@@ -44,7 +44,13 @@ internal static class DenseCholesky
     /// leading dimension <paramref name="ld"/>). Returns false, leaving <paramref name="a"/> partly overwritten,
     /// when a pivot is not positive and finite.
     /// </summary>
-    public static bool Factor(double[] a, int n, int ld) => Factor(a, n, ld, Best);
+    public static bool Factor(double[] a, int n, int ld) =>
+        NativeLapack.Backend == LinearAlgebraBackend.OpenBlas && n >= NativeThreshold && !Parallelism.InBatchWorker
+            ? NativeLapack.Dpotrf(a, n, ld)
+            : Factor(a, n, ld, Best);
+
+    /// <summary>Below this order the managed kernel is used whatever the backend (a call into LAPACK costs more than it saves).</summary>
+    public const int NativeThreshold = 64;
 
     /// <inheritdoc cref="Factor(double[], int, int)"/>
     public static bool Factor(double[] a, int n, int ld, SimdWidth width)

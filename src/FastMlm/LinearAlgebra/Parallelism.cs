@@ -13,6 +13,9 @@ public static class Parallelism
     /// <summary>Threads the kernels may use on this thread: one inside a batch worker, else one per core.</summary>
     public static int KernelThreads => t_outerDepth > 0 ? 1 : Environment.ProcessorCount;
 
+    /// <summary>Whether the current thread is a batch worker (its kernels run single-threaded and managed).</summary>
+    public static bool InBatchWorker => t_outerDepth > 0;
+
     /// <summary>Marks the current thread as a batch worker until the scope is disposed (when <paramref name="active"/>).</summary>
     public static OuterScope Outer(bool active = true)
     {
