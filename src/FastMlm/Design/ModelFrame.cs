@@ -155,10 +155,6 @@ public sealed class ModelFrame
         {
             var label = node.ToString();
             if (full.ContainsKey(label)) continue;
-            if (ExpressionEvaluator.UsesModelRows(node))
-            {
-                throw new ModelException($"'{label}' centres by means of the fitted data, which prediction for new data does not carry: add the centred variable to both data sets as a column instead");
-            }
             var column = ExpressionEvaluator.Evaluate(node, newData, fitted.Scales);
             var trained = fitted._variables[label];
             if (coded.Contains(label) || !grouping.Contains(label)) column = CodeAs(column, trained, label, newData);

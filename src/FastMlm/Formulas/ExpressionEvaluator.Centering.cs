@@ -127,7 +127,22 @@ public static partial class ExpressionEvaluator
         }
         var x = xColumn.Values;
         int n = x.Length;
-        var (group, groupCount) = GroupCodes(groupColumns, scope.Data);
+        var (group, groupCount, labels) = GroupCodes(groupColumns, scope.Data);
+        bool centre = c.Function != "gm";
+        string call = c.ToString();
+
+        // New data for prediction: the fitted data's group means, by level label; a group they lack has none.
+        if (scope.Scales is not null && scope.Scales.TryGetMeans(call, out var fitted))
+        {
+            var known = new double[groupCount];
+            for (int k = 0; k < groupCount; k++) known[k] = fitted.TryGetValue(labels[k], out double m) ? m : double.NaN;
+            var predicted = new double[n];
+            for (int i = 0; i < n; i++)
+            {
+                predicted[i] = group[i] < 0 || double.IsNaN(x[i]) ? double.NaN : centre ? x[i] - known[group[i]] : known[group[i]];
+            }
+            return new NumericColumn(call, predicted);
+        }
 
         // Which rows enter the means: those used (every used row has x and g), or every row where both are present.
         var used = scope.Used;
@@ -155,30 +170,39 @@ public static partial class ExpressionEvaluator
             if (count[k] > 0) mean[k] += residual[k] / count[k];
         }
 
-        bool centre = c.Function != "gm";
+        if (scope.Scales is not null)
+        {
+            var record = new Dictionary<string, double>(StringComparer.Ordinal);
+            for (int k = 0; k < groupCount; k++)
+            {
+                if (count[k] > 0) record[labels[k]] = mean[k];
+            }
+            scope.Scales.RecordMeans(call, record);
+        }
         var values = new double[n];
         for (int i = 0; i < n; i++)
         {
             values[i] = !include[i] ? double.NaN : centre ? x[i] - mean[group[i]] : mean[group[i]];
         }
-        return new NumericColumn(c.ToString(), values);
+        return new NumericColumn(call, values);
     }
 
     /// <summary>
-    /// A group number per data row (-1 where a grouping column is missing) and the number of groups: one group for
-    /// no columns (<c>cgm</c>); a column's levels, a numeric column's as <c>factor()</c> makes them; the combinations
-    /// that occur for an interaction.
+    /// A group number per data row (-1 where a grouping column is missing), the number of groups and each group's
+    /// label (its levels joined by ':'; "" for <c>cgm</c>): one group for no columns; a column's levels, a numeric
+    /// column's as <c>factor()</c> makes them; the combinations that occur for an interaction.
     /// </summary>
-    private static (int[] Group, int Count) GroupCodes(List<Identifier> columns, DataFrame data)
+    private static (int[] Group, int Count, string[] Labels) GroupCodes(List<Identifier> columns, DataFrame data)
     {
         int n = data.RowCount;
-        if (columns.Count == 0) return (new int[n], 1);
+        if (columns.Count == 0) return (new int[n], 1, [""]);
         var factors = columns.Select(id => data.TryGetColumn(id.Name, out var col) ? col : throw new InvalidOperationException(id.Name))
             .Select(col => col as CategoricalColumn ?? NumericAsFactor((NumericColumn)col, col.Name))
             .ToArray();
-        if (factors.Length == 1) return (factors[0].Codes.ToArray(), factors[0].LevelCount);
+        if (factors.Length == 1) return (factors[0].Codes.ToArray(), factors[0].LevelCount, factors[0].Levels.ToArray());
 
         var index = new Dictionary<long, int>();
+        var labels = new List<string>();
         var group = new int[n];
         for (int i = 0; i < n; i++)
         {
@@ -202,9 +226,10 @@ public static partial class ExpressionEvaluator
             {
                 k = index.Count;
                 index[key] = k;
+                labels.Add(string.Join(":", factors.Select(f => f.Levels[f.Codes[i]])));
             }
             group[i] = k;
         }
-        return (group, index.Count);
+        return (group, index.Count, labels.ToArray());
     }
 }

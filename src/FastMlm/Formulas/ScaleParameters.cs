@@ -1,13 +1,30 @@
 namespace FastMlm.Formulas;
 
 /// <summary>
-/// The centre and scale of each <c>scale()</c> call of a formula, keyed by the call's deparsed text
-/// (<c>scale(age)</c>): learned when the variables are evaluated on the data a model is fitted to, and applied
+/// What the data-dependent functions of a formula learned from the data a model was fitted to, keyed by the
+/// call's deparsed text: the centre and scale of each <c>scale()</c> call (<c>scale(age)</c>), and the group means
+/// of each centering call (<c>cwc(x, g)</c>: the mean of x per level label of g; <c>cgm(x)</c>: one mean). Applied
 /// unchanged when new data are evaluated for prediction, so that a value means the same in both.
 /// </summary>
 internal sealed class ScaleParameters
 {
     private readonly Dictionary<string, (double Centre, double Scale)> _values = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<string, double>> _means = new(StringComparer.Ordinal);
+
+    /// <summary>The group means recorded for a centering call (by the group's level label; "" for <c>cgm</c>).</summary>
+    public bool TryGetMeans(string call, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IReadOnlyDictionary<string, double>? means)
+    {
+        if (_means.TryGetValue(call, out var m))
+        {
+            means = m;
+            return true;
+        }
+        means = null;
+        return false;
+    }
+
+    /// <summary>Records a centering call's group means.</summary>
+    public void RecordMeans(string call, Dictionary<string, double> means) => _means[call] = means;
 
     /// <summary>Number of <c>scale()</c> calls recorded.</summary>
     public int Count => _values.Count;

@@ -210,3 +210,23 @@ public sealed class CenteringTests
 
     private static FormulaNode Variable(string expr) => ModelFormula.Parse("y ~ " + expr).Fixed.Terms.Single().Variables.Single();
 }
+
+public sealed class CenteringPredictionTests
+{
+    [Fact]
+    public void Prediction_UsesTheFittedGroupMeans()
+    {
+        var exam = FastMlm.Data.BuiltInData.Load("exam");
+        var fit = FastMlm.Models.LinearMixedModel.Fit(exam, "normexam ~ cwc(standlrt, school) + gm(standlrt, school) + (1 | school)", new FastMlm.Models.LmmOptions { Reml = false });
+
+        // The fitted data themselves: the predictions are the fitted values.
+        var same = FastMlm.Models.Prediction.Predict(fit, exam);
+        for (int i = 0; i < 50; i++) Assert.Equal(fit.Fitted[i], same.Predicted[i], 1e-9);
+
+        // Three rows of school 1 alone: their centering still uses school 1's mean over all its fitted rows, not
+        // the mean of these three (which a recomputation on the new data would give).
+        var rows = Enumerable.Range(0, exam.RowCount).Where(r => exam["school"].FormatValue(r) == "1").Take(3).ToArray();
+        var three = FastMlm.Models.Prediction.Predict(fit, exam.SelectRows(rows));
+        for (int k = 0; k < 3; k++) Assert.Equal(fit.Fitted[rows[k]], three.Predicted[k], 1e-9);
+    }
+}
