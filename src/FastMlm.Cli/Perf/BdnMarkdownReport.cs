@@ -39,6 +39,10 @@ internal static partial class BdnMarkdownReport
         {
             var cells = Cells(lines[r]);
             if (cells.Length != header.Length) throw new DataException($"'{file}' line {r + 1}: {cells.Length} cells where the header has {header.Length}");
+            if (parameters.Any(i => cells[i].Contains("(...)", StringComparison.Ordinal)))
+            {
+                throw new DataException($"'{file}' line {r + 1}: BenchmarkDotNet shortened a parameter value in the table, so the benchmark cannot be named: record its JSON report instead");
+            }
             string cls = type >= 0 ? cells[type] : suite!;
             string args = string.Join("&", parameters.Where(i => cells[i] != "?").Select(i => $"{header[i]}={cells[i]}"));
             string name = BdnJsonReport.Name(cls, cells[method], args);
