@@ -41,7 +41,9 @@ internal sealed class BdnJsonReport
         {
             string type = Text(b, "Type"), method = Text(b, "Method");
             if (type.Length == 0 || method.Length == 0) throw new DataException($"'{file}': a benchmark without Type or Method");
-            string name = Name(type, method, Text(b, "Parameters"));
+            string parameters = Text(b, "Parameters");
+            if (parameters.Contains("(...)", StringComparison.Ordinal)) parameters = ParametersOf(Text(b, "FullName"), method) ?? parameters;
+            string name = Name(type, method, parameters);
             if (!b.TryGetProperty("Statistics", out var s) || s.ValueKind != JsonValueKind.Object || !double.IsFinite(Number(s, "Mean")))
             {
                 skipped.Add(name);
@@ -63,6 +65,46 @@ internal sealed class BdnJsonReport
     /// <summary><c>Type.Method</c>, with BenchmarkDotNet's parameter text (<c>A=1&amp;B=x</c>) as <c>(A=1, B=x)</c>.</summary>
     public static string Name(string type, string method, string parameters) =>
         parameters.Length == 0 ? $"{type}.{method}" : $"{type}.{method}({string.Join(", ", parameters.Split('&'))})";
+
+    /// <summary>
+    /// The parameters as <c>A=1&amp;B=x</c> from a full name such as <c>Ns.Type.Method(A: 1, B: "x")</c>: BenchmarkDotNet
+    /// shortens long values in <c>Parameters</c> ("dyest(...)_reml [23]") as in its tables, never in the full name.
+    /// Null when the full name has no parameter list.
+    /// </summary>
+    public static string? ParametersOf(string fullName, string method)
+    {
+        int open = fullName.IndexOf("." + method + "(", StringComparison.Ordinal);
+        if (open < 0 || !fullName.EndsWith(')')) return null;
+        string list = fullName[(open + method.Length + 2)..^1];
+        var parts = new List<string>();
+        var current = new System.Text.StringBuilder();
+        bool quoted = false;
+        for (int i = 0; i < list.Length; i++)
+        {
+            char c = list[i];
+            if (c == '\\' && quoted && i + 1 < list.Length)
+            {
+                current.Append(list[++i]);
+                continue;
+            }
+            if (c == '"')
+            {
+                quoted = !quoted;
+                continue;
+            }
+            if (!quoted && c == ',' && i + 1 < list.Length && list[i + 1] == ' ')
+            {
+                parts.Add(current.ToString());
+                current.Clear();
+                i++;
+                continue;
+            }
+            current.Append(c);
+        }
+        parts.Add(current.ToString());
+        var pairs = parts.Select(p => p.Split(": ", 2)).ToArray();
+        return pairs.All(p => p.Length == 2) ? string.Join("&", pairs.Select(p => p[0] + "=" + p[1])) : null;
+    }
 
     /// <summary>Bytes per operation, when the memory diagnoser measured any operations.</summary>
     private static long? Allocated(JsonElement b)

@@ -141,6 +141,47 @@ public sealed class PerfCliTests : IDisposable
         Assert.Equal(0, b["KernelBenchmarks.Dot(N=100)"].GetProperty("allocated_bytes").GetInt64());
     }
 
+    [Fact]
+    public void Record_ShortenedParameterValues_AreNamedFromTheFullName_AndFailedBenchmarksAreLeftOut()
+    {
+        // BenchmarkDotNet shortens long parameter values in "Parameters" as in its tables, but not in "FullName".
+        string report = PathOf("shortened-report.json");
+        File.WriteAllText(report, """
+            {"Title": "FastMlm.Benchmarks.SuiteFitBenchmarks-20261125-101010",
+             "HostEnvironmentInfo": {"ProcessorName": "AMD EPYC", "PhysicalCoreCount": 2, "LogicalCoreCount": 2, "RuntimeVersion": ".NET 10.0.12"},
+             "Benchmarks": [
+              {"Type": "SuiteFitBenchmarks", "Method": "Fit", "Parameters": "Model=dyest(...)_reml [23]",
+               "FullName": "FastMlm.Benchmarks.SuiteFitBenchmarks.Fit(Model: \"dyestuff2_singular_reml\")",
+               "Statistics": {"N": 3, "Min": 19, "Median": 20, "Mean": 20, "Max": 21, "StandardDeviation": 1, "ConfidenceInterval": {"Lower": 18, "Upper": 22}},
+               "Memory": {"TotalOperations": 10, "BytesAllocatedPerOperation": 100}},
+              {"Type": "Grid", "Method": "Run", "Parameters": "A=1&B=a, (...)x [9]",
+               "FullName": "FastMlm.Benchmarks.Grid.Run(A: 1, B: \"a, \\\"b\\\" x\")",
+               "Statistics": {"N": 3, "Median": 5, "Mean": 5, "StandardDeviation": 0, "ConfidenceInterval": {"Lower": 5, "Upper": 5}},
+               "Memory": {"TotalOperations": 0, "BytesAllocatedPerOperation": 0}},
+              {"Type": "Grid", "Method": "Broken", "Parameters": "", "FullName": "FastMlm.Benchmarks.Grid.Broken", "Statistics": null}]}
+            """);
+        var (code, output, err) = CliRunner.Run("perf", "record", report, "--commit", "abc");
+        Assert.Equal(0, code);
+        Assert.Contains("note: Grid.Broken has no measurements", err);
+        using var doc = JsonDocument.Parse(output);
+        var b = ByName(doc.RootElement.GetProperty("benchmarks"));
+        Assert.Equal(["Grid.Run(A=1, B=a, \"b\" x)", "SuiteFitBenchmarks.Fit(Model=dyestuff2_singular_reml)"], b.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(100, b["SuiteFitBenchmarks.Fit(Model=dyestuff2_singular_reml)"].GetProperty("allocated_bytes").GetInt64());
+        Assert.Equal(JsonValueKind.Null, b["Grid.Run(A=1, B=a, \"b\" x)"].GetProperty("allocated_bytes").ValueKind); // no memory diagnoser
+        Assert.Equal("2026-11-25", doc.RootElement.GetProperty("date").GetString());
+
+        string table = PathOf("shortened.md");
+        File.WriteAllText(table, """
+            | Type | Method | Model                | Mean     | Error    | StdDev   |
+            |----- |------- |--------------------- |---------:|---------:|---------:|
+            | S    | Fit    | dyest(...)_reml [23] | 20.35 us | 0.475 us | 0.314 us |
+            """);
+        (code, _, err) = CliRunner.Run("perf", "record", table);
+        Assert.Equal(1, code);
+        AssertOneLineError(err);
+        Assert.Contains("shortened a parameter value", err);
+    }
+
     /// <summary>A run record with benchmarks (suite.name, mean, half-width of the interval), medians equal to the means.</summary>
     private string Record(string file, params (string Name, double Mean, double HalfWidth)[] benchmarks)
     {
