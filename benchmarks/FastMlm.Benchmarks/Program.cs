@@ -1,4 +1,6 @@
 using System.Text;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using FastMlm.Data;
 
@@ -15,4 +17,6 @@ if (args.Length == 2 && args[0] == "write-data")
     }
     return;
 }
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// Parameter values (model and design names) are printed whole in the summary tables, never shortened to "dyest(...)_reml".
+var config = DefaultConfig.Instance.WithSummaryStyle(SummaryStyle.Default.WithMaxParameterColumnWidth(40));
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);

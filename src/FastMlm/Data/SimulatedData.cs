@@ -6,38 +6,75 @@ namespace FastMlm.Data;
 /// <summary>
 /// Simulated data sets for tests and benchmarks, the same on every machine and every .NET version: a
 /// Park–Miller generator (multiplier 48271, modulus 2³¹−1) drives them, and normal deviates are Irwin–Hall
-/// sums of four uniforms, rescaled. Each set is produced as CSV text (numbers round-trip exactly), so lme4 can
-/// fit the very same rows (<c>fastmlm-benchmarks write-data DIR</c> writes them out).
+/// sums of four uniforms, rescaled. Each set has a default seed (<see cref="Designs"/>), and another seed gives
+/// another draw of the same design. The smaller sets are produced as CSV text (numbers round-trip exactly), so lme4
+/// can fit the very same rows; the large designs (SimulatedData.Large.cs) are built as columns. <c>fastmlm simulate</c>
+/// writes any of them as CSV or Parquet.
 /// </summary>
-internal static class SimulatedData
+internal static partial class SimulatedData
 {
-    /// <summary>The names of the sets <see cref="Csv"/> makes.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["ri_100k", "teaching_crossed", "crossed_sim", "crossed_slope_sim", "nested3_sim", "singular_sim", "one_obs_groups", "crossed_two_slopes_sim"];
+    /// <summary>Every design: its name, default seed, the model it is made for, and what it is.</summary>
+    public static IReadOnlyList<SimulatedDesign> Designs { get; } =
+    [
+        new("ri_100k", 20261125, "y ~ x + (1 | g)", "100,000 groups of 2 to 4 rows (about 300,000 rows), a random intercept"),
+        new("ri_slope_1m", 1_000_000, "y ~ x + (1 + x | g)", "1,000,000 rows in 10,000 groups of 100, a correlated random intercept and slope"),
+        new("teaching_crossed", 73000, "y ~ 1 + dept + (1 | s) + (1 | d)", "73,000 ratings, 3,000 students × 1,100 lecturers crossed in bands (as lme4's InstEval), 14 departments"),
+        new("teaching_crossed_random", 73001, "y ~ 1 + dept + (1 | s) + (1 | d)", "teaching_crossed's sizes with lecturers assigned to students at random: less banded, harder for sparse solvers"),
+        new("nested3_1m", 3_000_000, "y ~ x + (1 | school/class)", "1,000,000 pupils in 20,000 classes in 1,000 schools (class labels repeat across schools)"),
+        new("crossed_sim", 4030, "y ~ x + (1 | a) + (1 | b)", "40 × 30 crossed factors, about 900 unbalanced rows with empty cells"),
+        new("crossed_slope_sim", 4031, "y ~ x + (1 + x | a) + (1 | b)", "crossed_sim with a random slope on a"),
+        new("crossed_two_slopes_sim", 4032, "y ~ x + (1 + x | a) + (1 + x | b)", "40 × 12 crossed factors, a random slope on each"),
+        new("nested3_sim", 303, "y ~ x + (1 | school/class)", "pupils in 2 to 5 classes in 30 schools (class labels repeat across schools)"),
+        new("singular_sim", 77, "y ~ x + (1 + x | g)", "a random slope with no variance: a boundary fit"),
+        new("one_obs_groups", 101, "y ~ x + (1 | g)", "40 groups of one row among 10 groups of 6"),
+    ];
 
-    /// <summary>The CSV text of a set.</summary>
-    public static string Csv(string name) => name switch
+    /// <summary>The names of the sets <see cref="Csv"/> and <see cref="Frame"/> make.</summary>
+    public static IReadOnlyList<string> Names { get; } = Designs.Select(d => d.Name).ToArray();
+
+    /// <summary>The design called <paramref name="name"/>.</summary>
+    public static SimulatedDesign Design(string name) =>
+        Designs.FirstOrDefault(d => d.Name == name) ?? throw new ArgumentException($"no simulated data set '{name}'", nameof(name));
+
+    /// <summary>The CSV text of a set, drawn with <paramref name="seed"/> (default: the design's own).</summary>
+    public static string Csv(string name, uint? seed = null)
     {
-        "ri_100k" => RandomIntercepts100k(),
-        "teaching_crossed" => TeachingCrossed(),
-        "crossed_sim" => Crossed(withSlope: false),
-        "crossed_slope_sim" => Crossed(withSlope: true),
-        "crossed_two_slopes_sim" => CrossedTwoSlopes(),
-        "nested3_sim" => Nested3(),
-        "singular_sim" => Singular(),
-        "one_obs_groups" => OneObservationGroups(),
-        _ => throw new ArgumentException($"no simulated data set '{name}'", nameof(name)),
-    };
+        uint s = seed ?? Design(name).Seed;
+        return name switch
+        {
+            "ri_100k" => RandomIntercepts100k(s),
+            "teaching_crossed" => TeachingCrossed(s),
+            "crossed_sim" => Crossed(withSlope: false, s),
+            "crossed_slope_sim" => Crossed(withSlope: true, s),
+            "crossed_two_slopes_sim" => CrossedTwoSlopes(s),
+            "nested3_sim" => Nested3(s),
+            "singular_sim" => Singular(s),
+            "one_obs_groups" => OneObservationGroups(s),
+            _ => WriteCsv(LargeFrame(name, s)),
+        };
+    }
 
-    /// <summary>A set as a data frame.</summary>
-    public static DataFrame Frame(string name) => CsvReader.Parse(Csv(name), source: name);
+    /// <summary>A set as a data frame, drawn with <paramref name="seed"/> (default: the design's own).</summary>
+    public static DataFrame Frame(string name, uint? seed = null)
+    {
+        uint s = seed ?? Design(name).Seed;
+        return IsLarge(name) ? LargeFrame(name, s) : CsvReader.Parse(Csv(name, s), source: name);
+    }
+
+    private static string WriteCsv(DataFrame frame)
+    {
+        using var writer = new StringWriter(CultureInfo.InvariantCulture);
+        DataFrameWriter.WriteCsv(frame, writer);
+        return writer.ToString();
+    }
 
     /// <summary>
     /// 100,000 groups of 2 to 4 observations (about 300,000 rows): y = 1 + 2x + 0.7 u_g + e, u and e standard
     /// normal, x uniform on (0, 1).
     /// </summary>
-    private static string RandomIntercepts100k()
+    private static string RandomIntercepts100k(uint seed)
     {
-        var rng = new ParkMiller(20261125);
+        var rng = new ParkMiller(seed);
         var sb = new StringBuilder("y,x,g\n");
         for (int g = 0; g < 100_000; g++)
         {
@@ -58,9 +95,9 @@ internal static class SimulatedData
     /// SDs 0.3, 0.45 and 1.1. Each student rates lecturers from a window of 150, so the two factors are
     /// crossed and partly connected, as in the real data.
     /// </summary>
-    private static string TeachingCrossed()
+    private static string TeachingCrossed(uint seed)
     {
-        var rng = new ParkMiller(73000);
+        var rng = new ParkMiller(seed);
         const int students = 3000, lecturers = 1100, rows = 73_000;
         var s = new double[students];
         var d = new double[lecturers];
@@ -83,9 +120,9 @@ internal static class SimulatedData
     /// Two crossed factors, a (40 levels) and b (30 levels), about 900 unbalanced rows with empty cells:
     /// y = 2 + 0.5x + a_i (+ slope_i x) + b_j + e.
     /// </summary>
-    private static string Crossed(bool withSlope)
+    private static string Crossed(bool withSlope, uint seed)
     {
-        var rng = new ParkMiller(withSlope ? 4031u : 4030u);
+        var rng = new ParkMiller(seed);
         var a = new double[40];
         var slope = new double[40];
         var b = new double[30];
@@ -118,9 +155,9 @@ internal static class SimulatedData
     /// 0.5, correlated −0.5 with its intercept), so that the smaller factor's block is a vector term:
     /// y = 1 + 0.5x + a_i + α_i x + b_j + β_j x + e.
     /// </summary>
-    private static string CrossedTwoSlopes()
+    private static string CrossedTwoSlopes(uint seed)
     {
-        var rng = new ParkMiller(4032);
+        var rng = new ParkMiller(seed);
         var a = new double[40];
         var alpha = new double[40];
         var b = new double[12];
@@ -158,9 +195,9 @@ internal static class SimulatedData
     /// Pupils in classes in schools, class labels repeated across schools (so only school:class identifies a
     /// class): 30 schools, 2 to 5 classes each, 5 to 15 pupils per class.
     /// </summary>
-    private static string Nested3()
+    private static string Nested3(uint seed)
     {
-        var rng = new ParkMiller(303);
+        var rng = new ParkMiller(seed);
         var sb = new StringBuilder("y,x,school,class\n");
         for (int sc = 0; sc < 30; sc++)
         {
@@ -180,10 +217,10 @@ internal static class SimulatedData
         return sb.ToString();
     }
 
-    /// <summary>A random slope with no variance at all (y = 1 + x + u_g + e): a boundary fit.</summary>
-    private static string Singular()
+    /// <summary>12 groups of 8 with a random slope with no variance at all (y = 1 + x + u_g + e): a boundary fit.</summary>
+    private static string Singular(uint seed)
     {
-        var rng = new ParkMiller(77);
+        var rng = new ParkMiller(seed);
         var sb = new StringBuilder("y,x,g\n");
         for (int g = 0; g < 12; g++)
         {
@@ -198,9 +235,9 @@ internal static class SimulatedData
     }
 
     /// <summary>40 groups with a single observation mixed with 10 groups of 6: y = 2 + x + u_g + e.</summary>
-    private static string OneObservationGroups()
+    private static string OneObservationGroups(uint seed)
     {
-        var rng = new ParkMiller(101);
+        var rng = new ParkMiller(seed);
         var sb = new StringBuilder("y,x,g\n");
         for (int g = 0; g < 50; g++)
         {
@@ -242,3 +279,6 @@ internal static class SimulatedData
         public double Normal() => (Uniform() + Uniform() + Uniform() + Uniform() - 2) * Math.Sqrt(3);
     }
 }
+
+/// <summary>A simulated design: its name, the seed it is drawn with unless another is given, the model it is made for, and a line on what it is.</summary>
+internal sealed record SimulatedDesign(string Name, uint Seed, string Formula, string Description);
