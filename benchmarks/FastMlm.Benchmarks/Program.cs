@@ -5,8 +5,9 @@ using BenchmarkDotNet.Running;
 using FastMlm.Data;
 
 // Runs the benchmark suites: `dotnet run -c Release --project benchmarks/FastMlm.Benchmarks -- --filter '*'`.
-// `-- write-data DIR` writes the simulated data sets as CSV instead, so that lme4 can fit and time the same rows
-// (benchmarks/lme4/time-lme4.R, tests/FastMlm.Tests/Lme4Checks/make-checks.R).
+// `-- write-data DIR` writes every simulated data set as CSV instead, so that lme4 can fit and time the same rows
+// (benchmarks/lme4/time-lme4.R, tests/FastMlm.Tests/Lme4Checks/make-checks.R); `fastmlm simulate --design NAME`
+// writes one set, as CSV or Parquet, with any seed.
 if (args.Length == 2 && args[0] == "write-data")
 {
     Directory.CreateDirectory(args[1]);

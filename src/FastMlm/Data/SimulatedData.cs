@@ -18,8 +18,8 @@ internal static partial class SimulatedData
     [
         new("ri_100k", 20261125, "y ~ x + (1 | g)", "100,000 groups of 2 to 4 rows (about 300,000 rows), a random intercept"),
         new("ri_slope_1m", 1_000_000, "y ~ x + (1 + x | g)", "1,000,000 rows in 10,000 groups of 100, a correlated random intercept and slope"),
-        new("teaching_crossed", 73000, "y ~ 1 + dept + (1 | s) + (1 | d)", "73,000 ratings, 3,000 students × 1,100 lecturers crossed in bands (as lme4's InstEval), 14 departments"),
-        new("teaching_crossed_random", 73001, "y ~ 1 + dept + (1 | s) + (1 | d)", "teaching_crossed's sizes with lecturers assigned to students at random: less banded, harder for sparse solvers"),
+        new("teaching_crossed", 73000, "y ~ 1 + dept + (1 | s) + (1 | d)", "73,000 ratings, 3,000 students × 1,100 lecturers (lme4's InstEval's sizes) crossed in bands, 14 departments"),
+        new("teaching_crossed_random", 73001, "y ~ 1 + dept + (1 | s) + (1 | d)", "teaching_crossed with each rating's lecturer drawn from all 1,100, not the student's window of 150: no bands"),
         new("nested3_1m", 3_000_000, "y ~ x + (1 | school/class)", "1,000,000 pupils in 20,000 classes in 1,000 schools (class labels repeat across schools)"),
         new("crossed_sim", 4030, "y ~ x + (1 | a) + (1 | b)", "40 × 30 crossed factors, about 900 unbalanced rows with empty cells"),
         new("crossed_slope_sim", 4031, "y ~ x + (1 + x | a) + (1 | b)", "crossed_sim with a random slope on a"),

@@ -112,17 +112,29 @@ public sealed class SimulatedDataTests : IDisposable
     {
         foreach (var name in SimulatedData.Names)
         {
-            var first = SimulatedData.Frame(name);
-            AssertSameFrame(first, SimulatedData.Frame(name, SimulatedData.Design(name).Seed));
-            var other = SimulatedData.Frame(name, 12345);
-            Assert.False(first["y"] is NumericColumn a && other["y"] is NumericColumn b && a.Values.SequenceEqual(b.Values), name);
+            uint seed = SimulatedData.Design(name).Seed;
+            if (name is "ri_slope_1m" or "nested3_1m" or "teaching_crossed_random")
+            {
+                var first = SimulatedData.Frame(name);
+                AssertSameFrame(first, SimulatedData.Frame(name, seed));
+                var y = ((NumericColumn)first["y"]).Values;
+                Assert.False(y.SequenceEqual(((NumericColumn)SimulatedData.Frame(name, 12345)["y"]).Values), name);
+            }
+            else
+            {
+                // the sets made as text: the text itself (their frames are that text parsed)
+                string text = SimulatedData.Csv(name);
+                Assert.Equal(text, SimulatedData.Csv(name, seed));
+                Assert.NotEqual(text, SimulatedData.Csv(name, 12345));
+            }
         }
     }
 
     [Fact]
     public void WrittenCsv_IsTheSetsOwnText_ForTheSetsMadeAsText()
     {
-        foreach (var name in SimulatedData.Names.Where(n => n is not ("ri_slope_1m" or "nested3_1m" or "teaching_crossed_random")))
+        // ri_100k (300,000 rows) is left out to keep the test fast; it is written by the same code as the others.
+        foreach (var name in SimulatedData.Names.Where(n => n is not ("ri_100k" or "ri_slope_1m" or "nested3_1m" or "teaching_crossed_random")))
         {
             using var writer = new StringWriter(CultureInfo.InvariantCulture);
             DataFrameWriter.WriteCsv(SimulatedData.Frame(name), writer);
