@@ -80,7 +80,8 @@ public static class FitJson
         Number(w, "AIC", fit.Aic);
         Number(w, "BIC", fit.Bic);
         w.WriteNumber("df", fit.ParameterCount);
-        Number(w, "sigma", fit.Sigma);
+        if (fit.IsGeneralized) w.WriteNull("sigma"); // binomial and Poisson models have no residual scale
+        else Number(w, "sigma", fit.Sigma);
         w.WriteStartArray("theta");
         foreach (double t in fit.Theta) Value(w, t);
         w.WriteEndArray();

@@ -1,0 +1,359 @@
+using System.Diagnostics;
+using System.Globalization;
+using FastMlm.Data;
+using FastMlm.Design;
+using FastMlm.Formulas;
+using FastMlm.LinearAlgebra;
+using FastMlm.Optimization;
+
+namespace FastMlm.Models;
+
+/// <summary>How a generalized linear mixed model is fitted.</summary>
+public sealed class GlmmOptions
+{
+    /// <summary>The link; null for the family's canonical link (logit, log).</summary>
+    public LinkFunction? Link { get; init; }
+
+    /// <summary>
+    /// Quadrature points (glmer's nAGQ): 0 optimises θ alone with β solved inside PIRLS (fast, slightly less
+    /// accurate); 1 (the default) the Laplace approximation over θ and β; more, adaptive Gauss–Hermite quadrature,
+    /// which needs a single scalar random-effects term.
+    /// </summary>
+    public int Nagq { get; init; } = 1;
+
+    /// <summary>The most PIRLS iterations per evaluation of the deviance (lme4: 100).</summary>
+    public int MaxPirlsIterations { get; init; } = 100;
+
+    /// <summary>The optimiser's settings; null for <see cref="GeneralizedLinearMixedModel.DefaultOptimizer"/>.</summary>
+    public BobyqaOptions? Optimizer { get; init; }
+
+    /// <summary>How the standard errors of β̂ are computed (nAGQ = 0 always takes them from RX, as glmer does).</summary>
+    public GlmmStandardErrors StandardErrors { get; init; } = GlmmStandardErrors.Glmer;
+
+    /// <summary>lme4's singularity tolerance on the diagonal of λ.</summary>
+    public double SingularTolerance { get; init; } = 1e-4;
+}
+
+/// <summary>Where a GLMM's standard errors come from.</summary>
+public enum GlmmStandardErrors
+{
+    /// <summary>
+    /// As glmer computes them: twice the β block of the inverse of the finite-difference Hessian (steps of 1e-4) of
+    /// the deviance over (θ, β), where for nAGQ = 1 each evaluation runs PIRLS as glmer does — from the nAGQ = 0
+    /// fit's linear predictor, stopping at a relative change of 1e-7 — so that the figures agree with glmer's
+    /// (whose stopping rule bends the curvature by up to a percent or two).
+    /// </summary>
+    Glmer,
+
+    /// <summary>The same Hessian with PIRLS converged fully at every evaluation: the curvature of the criterion itself.</summary>
+    Hessian,
+
+    /// <summary>From the weighted least-squares factor RX at the estimates (glmer's <c>use.hessian = FALSE</c>): cheaper, less accurate.</summary>
+    Rx,
+}
+
+/// <summary>
+/// Fits generalized linear mixed models — multilevel logistic, probit, complementary log-log and Poisson
+/// regression — by maximum likelihood as lme4's <c>glmer</c> does: PIRLS for the conditional modes, the Laplace
+/// approximation or adaptive Gauss–Hermite quadrature for the likelihood, BOBYQA over θ (nAGQ = 0) and then
+/// over (θ, β) from that start.
+/// </summary>
+public static class GeneralizedLinearMixedModel
+{
+    /// <summary>The most quadrature points accepted.</summary>
+    public const int MaxNagq = 100;
+
+    /// <summary>The optimiser settings when <see cref="GlmmOptions.Optimizer"/> is null.</summary>
+    public static BobyqaOptions DefaultOptimizer { get; } = new()
+    {
+        InitialRadius = 0.2,
+        FinalRadius = 1e-7,
+        FunctionToleranceAbsolute = 1e-9,
+        XToleranceAbsolute = 1e-6,
+        MaxEvaluations = 100_000,
+    };
+
+    /// <summary>Builds the design (with <paramref name="weights"/> as the column of trials or weights, if any) and fits it.</summary>
+    public static FitResult Fit(DataFrame data, string formula, Family family, GlmmOptions? options = null, string? weights = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var clock = Stopwatch.StartNew();
+        var design = ModelDesign.Build(data, ModelFormula.Parse(formula), family, weights);
+        var result = Fit(design, options);
+        result.FitSeconds = clock.Elapsed.TotalSeconds;
+        return result;
+    }
+
+    /// <summary>Fits a model whose design (binomial or Poisson) is already built.</summary>
+    public static FitResult Fit(ModelDesign design, GlmmOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(design);
+        options ??= new GlmmOptions();
+        if (design.Family == Family.Gaussian)
+        {
+            throw new ModelException("a gaussian response is a linear mixed model: fit it with LinearMixedModel (or give --family binomial or poisson)");
+        }
+        var link = options.Link ?? Links.Canonical(design.Family);
+        if (!Links.Allowed(design.Family).Contains(link))
+        {
+            throw new ModelException($"link '{link.RName()}' does not go with the {design.Family.RName()} family (use {string.Join(", ", Links.Allowed(design.Family).Select(l => l.RName()))})");
+        }
+        CheckNagq(design, options.Nagq);
+        var clock = Stopwatch.StartNew();
+        var response = new GlmResponse(design.Response, design.Family, link);
+        var evaluator = new GlmmEvaluator(design, response) { MaxIterations = options.MaxPirlsIterations };
+        var engine = evaluator.Modes;
+        var optimizer = options.Optimizer ?? DefaultOptimizer;
+        var messages = new List<string>(design.Messages);
+        var separated = Separation.Find(design, response);
+        messages.AddRange(separated.Select(s => s.Message));
+
+        // Stage 1 (nAGQ = 0): θ alone, β inside PIRLS, from λ = I.
+        int nt = engine.ThetaLength, p = design.Fixed.ColumnCount;
+        var upperTheta = Enumerable.Repeat(double.PositiveInfinity, nt).ToArray();
+        var opt0 = Bobyqa.Minimize(evaluator.FastDeviance, engine.Start, engine.Lower, upperTheta, optimizer);
+        var theta = opt0.X;
+        double value = evaluator.FastDeviance(theta);
+        var beta = evaluator.Beta.ToArray();
+        var rxCov = new double[p * p];
+        var scale = new double[p];
+        if (evaluator.RxCovariance(theta, rxCov))
+        {
+            for (int j = 0; j < p; j++) scale[j] = Math.Sqrt(Math.Max(rxCov[(j * p) + j], 0));
+        }
+        for (int j = 0; j < p; j++)
+        {
+            if (!(scale[j] > 0) || !double.IsFinite(scale[j])) scale[j] = Math.Max(1e-3, Math.Abs(beta[j]) * 0.1);
+            scale[j] = Math.Min(scale[j], 1 + Math.Abs(beta[j])); // a separated coefficient's "SE" is huge: do not let it set the step
+        }
+        int evaluations = opt0.Evaluations;
+        var status = opt0;
+
+        (double[] Nodes, double[] Weights) rule = options.Nagq > 1 ? GaussHermite.Rule(options.Nagq) : ([0.0], [1.0]);
+        var stageStart = (double[])theta.Clone();
+        var stageBeta = (double[])beta.Clone();
+        var stageU = evaluator.U.ToArray();
+        var stageEta = evaluator.Eta.ToArray();
+        double Criterion(ReadOnlySpan<double> x)
+        {
+            var th = x[..nt];
+            Span<double> b = p <= 64 ? stackalloc double[p] : new double[p];
+            for (int j = 0; j < p; j++) b[j] = stageBeta[j] + (scale[j] * x[nt + j]);
+            return options.Nagq > 1 ? evaluator.Quadrature(th, b, rule.Nodes, rule.Weights) : evaluator.Laplace(th, b);
+        }
+
+        double[] x;
+        if (options.Nagq >= 1)
+        {
+            // Stage 2: θ and β (in units of their nAGQ = 0 standard errors) from the stage-1 optimum.
+            x = new double[nt + p];
+            theta.CopyTo(x, 0);
+            var lower = new double[nt + p];
+            var upper = new double[nt + p];
+            engine.Lower.CopyTo(lower, 0);
+            for (int j = nt; j < nt + p; j++) lower[j] = double.NegativeInfinity;
+            Array.Fill(upper, double.PositiveInfinity);
+            evaluator.SetStart(stageU);
+            var opt1 = Bobyqa.Minimize(Criterion, x, lower, upper, optimizer);
+            x = opt1.X;
+            evaluations += opt1.Evaluations;
+            status = opt1;
+            value = opt1.Value;
+            // A diagonal of λ at the edge of zero is a boundary value: take zero when that is no worse (lme4's check.boundary).
+            var trial = (double[])x.Clone();
+            bool snapped = false;
+            for (int i = 0; i < nt; i++)
+            {
+                if (engine.Lower[i] == 0 && trial[i] != 0 && trial[i] < 1e-5)
+                {
+                    trial[i] = 0;
+                    snapped = true;
+                }
+            }
+            if (snapped)
+            {
+                evaluator.SetStart(stageU);
+                double v = Criterion(trial);
+                if (v <= value + 1e-9) (x, value) = (trial, v);
+            }
+            theta = x[..nt];
+            for (int j = 0; j < p; j++) beta[j] = stageBeta[j] + (scale[j] * x[nt + j]);
+            evaluator.SetStart(stageU);
+            value = Criterion(x);
+        }
+        else
+        {
+            x = (double[])theta.Clone();
+            evaluator.SetStart(stageU);
+            value = evaluator.FastDeviance(theta);
+            beta = evaluator.Beta.ToArray();
+        }
+        bool pirlsConverged = evaluator.LastConverged;
+        int pirlsIterations = evaluator.LastIterations;
+        var uHat = evaluator.U.ToArray();
+        var mu = evaluator.Mu.ToArray();
+        var eta = evaluator.Eta.ToArray();
+
+        // The Laplace deviance at the estimates (what the fit reports for nAGQ = 0 and 1; quadrature reports its own).
+        double laplace = evaluator.ConditionalDeviance + evaluator.SumSquaresU + evaluator.LogDetL;
+        var solution = engine.Solve(theta, 1.0);
+
+        // vcov(β̂): from the Hessian of the deviance over (θ, β) as glmer (nAGQ ≥ 1), else from RX.
+        var vcov = new DenseMatrix(p, p);
+        var check = new ConvergenceCheck(false, double.NaN, double.NaN, true);
+        bool haveHessian = false;
+        if (options.Nagq >= 1 && options.StandardErrors != GlmmStandardErrors.Rx && p > 0)
+        {
+            double[] hess, gradient, steps;
+            var point = new double[nt + p];
+            theta.CopyTo(point, 0);
+            beta.CopyTo(point, nt);
+            if (options.StandardErrors == GlmmStandardErrors.Glmer && options.Nagq == 1)
+            {
+                double Glmer(double[] v) => evaluator.GlmerLaplace(v.AsSpan(0, nt), v.AsSpan(nt), stageEta);
+                steps = Enumerable.Repeat(1e-4, nt + p).ToArray();
+                hess = FiniteDifferenceHessian(Glmer, point, steps, Glmer(point), out gradient);
+            }
+            else
+            {
+                double Exact(double[] v)
+                {
+                    evaluator.SetStart(uHat);
+                    return options.Nagq > 1 ? evaluator.Quadrature(v.AsSpan(0, nt), v.AsSpan(nt), rule.Nodes, rule.Weights) : evaluator.Laplace(v.AsSpan(0, nt), v.AsSpan(nt));
+                }
+                steps = new double[nt + p];
+                for (int i = 0; i < nt; i++) steps[i] = 1e-3 * Math.Max(Math.Abs(theta[i]), 0.1);
+                for (int j = 0; j < p; j++) steps[nt + j] = 1e-3 * scale[j];
+                hess = FiniteDifferenceHessian(Exact, point, steps, value, out gradient);
+            }
+            if (options.StandardErrors == GlmmStandardErrors.Glmer && options.Nagq == 1)
+            {
+                // The optimum is judged by the gradient of the criterion itself (glmer's variant is a slightly different function).
+                for (int a = 0; a < nt + p; a++)
+                {
+                    double h = a < nt ? 1e-3 * Math.Max(Math.Abs(theta[a]), 0.1) : 1e-3 * scale[a - nt];
+                    var plus = (double[])point.Clone();
+                    var minus = (double[])point.Clone();
+                    plus[a] += h;
+                    minus[a] -= h;
+                    evaluator.SetStart(uHat);
+                    double fp = evaluator.Laplace(plus.AsSpan(0, nt), plus.AsSpan(nt));
+                    evaluator.SetStart(uHat);
+                    double fm = evaluator.Laplace(minus.AsSpan(0, nt), minus.AsSpan(nt));
+                    gradient[a] = (fp - fm) / (2 * h);
+                }
+            }
+            haveHessian = TryHessianCovariance(hess, gradient, nt, p, vcov.Data, out check);
+            if (!haveHessian) messages.Add("the Hessian of the deviance is not positive definite at the estimates: standard errors are taken from the weighted least-squares factor (RX) instead");
+        }
+        // Restore the state at the estimates before reading RX (the Hessian's evaluations moved it).
+        evaluator.SetStart(uHat);
+        if (options.Nagq >= 1) Criterion(x);
+        else evaluator.FastDeviance(theta);
+        if (!haveHessian && p > 0)
+        {
+            if (!evaluator.RxCovariance(theta, vcov.Data)) throw new ModelException("the fixed effects' weighted cross-product matrix could not be factored at the estimates (the fixed effects are numerically rank deficient)");
+        }
+
+        if (!pirlsConverged)
+        {
+            messages.Add(string.Create(CultureInfo.InvariantCulture,
+                $"PIRLS did not converge in {pirlsIterations} iterations at the estimates: the conditional modes, the deviance and the standard errors are not reliable"));
+        }
+        else if (evaluator.NonConvergedEvaluations > 0)
+        {
+            messages.Add(string.Create(CultureInfo.InvariantCulture,
+                $"PIRLS did not converge in {evaluator.NonConvergedEvaluations} of the optimiser's evaluations (it did at the estimates)"));
+        }
+        var fitted = mu;
+        var pearson = response.PearsonResiduals(mu);
+        var rawResiduals = new double[mu.Length];
+        for (int i = 0; i < mu.Length; i++) rawResiduals[i] = response.Y[i] - mu[i];
+        if (design.Family == Family.Binomial)
+        {
+            int extreme = mu.Count(m => m < 1e-8 || m > 1 - 1e-8);
+            if (extreme > 0 && separated.Count == 0)
+            {
+                messages.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"fitted probabilities numerically 0 or 1 occurred in {extreme} rows: a sign of (quasi-)complete separation"));
+            }
+        }
+
+        double deviance = options.Nagq > 1 ? value : laplace;
+        return GlmmAssembly.Build(new GlmmAssembly.Parts(
+            design, engine, link, options, theta, beta, vcov, solution, deviance, fitted, rawResiduals, pearson, eta,
+            status, evaluations, check, messages, uHat));
+    }
+
+    private static void CheckNagq(ModelDesign design, int nagq)
+    {
+        if (nagq < 0) throw new ModelException("nAGQ must be 0 or more");
+        if (nagq > MaxNagq) throw new ModelException(string.Create(CultureInfo.InvariantCulture, $"nAGQ = {nagq}: at most {MaxNagq} quadrature points"));
+        if (nagq > 1 && (design.RandomTerms.Count != 1 || design.RandomTerms[0].EffectsPerLevel != 1))
+        {
+            string terms = string.Join(" + ", design.RandomTerms.Select(t => t.Term.ToString()));
+            throw new ModelException(string.Create(CultureInfo.InvariantCulture,
+                $"adaptive Gauss-Hermite quadrature (nAGQ = {nagq}) needs a single scalar random-effects term such as (1 | g); this model has {terms}: use nAGQ = 1 (Laplace) or 0"));
+        }
+    }
+
+    /// <summary>Central-difference Hessian and gradient of f at x with the given steps (lme4's <c>deriv12</c> stencil).</summary>
+    private static double[] FiniteDifferenceHessian(Func<double[], double> f, double[] x, double[] h, double f0, out double[] gradient)
+    {
+        int k = x.Length;
+        var point = new double[k];
+        double F(int i, double di, int j, double dj)
+        {
+            x.CopyTo(point, 0);
+            point[i] += di;
+            point[j] += dj;
+            return f(point);
+        }
+        var hess = new double[k * k];
+        gradient = new double[k];
+        for (int a = 0; a < k; a++)
+        {
+            double fp = F(a, h[a], a, 0), fm = F(a, -h[a], a, 0);
+            gradient[a] = (fp - fm) / (2 * h[a]);
+            hess[(a * k) + a] = (fp - (2 * f0) + fm) / (h[a] * h[a]);
+            for (int b = 0; b < a; b++)
+            {
+                double fpp = F(a, h[a], b, h[b]), fpm = F(a, h[a], b, -h[b]), fmp = F(a, -h[a], b, h[b]), fmm = F(a, -h[a], b, -h[b]);
+                hess[(a * k) + b] = hess[(b * k) + a] = (fpp - fpm - fmp + fmm) / (4 * h[a] * h[b]);
+            }
+        }
+        return hess;
+    }
+
+    /// <summary>vcov(β̂) = 2 [H⁻¹]_ββ (H the Hessian of −2 log L over (θ, β)); false unless H is positive definite.</summary>
+    private static bool TryHessianCovariance(double[] hess, double[] gradient, int nt, int p, double[] vcov, out ConvergenceCheck check)
+    {
+        int k = nt + p;
+        var chol = (double[])hess.Clone();
+        bool pd = SmallDense.Cholesky(chol, k);
+        double decrease = double.PositiveInfinity;
+        double maxGrad = gradient.Length == 0 ? 0 : gradient.Max(Math.Abs);
+        if (pd)
+        {
+            var y = (double[])gradient.Clone();
+            SmallDense.SolveLower(chol, y, k);
+            decrease = y.Sum(v => v * v) / 2;
+        }
+        check = new ConvergenceCheck(true, maxGrad, decrease, pd);
+        if (!pd) return false;
+        var e = new double[k];
+        for (int j = 0; j < p; j++)
+        {
+            Array.Clear(e);
+            e[nt + j] = 1;
+            SmallDense.SolveLower(chol, e, k);
+            SmallDense.SolveLowerTransposed(chol, e, k, k);
+            for (int i = 0; i < p; i++) vcov[(j * p) + i] = 2 * e[nt + i];
+        }
+        for (int j = 0; j < p; j++)
+        {
+            for (int i = j + 1; i < p; i++) vcov[(j * p) + i] = vcov[(i * p) + j] = 0.5 * (vcov[(j * p) + i] + vcov[(i * p) + j]);
+        }
+        return true;
+    }
+}
