@@ -119,15 +119,6 @@ public sealed class CliTests
     }
 
     [Fact]
-    public void Fit_BinomialFamily_SaysGlmmsAreNotFittedYet()
-    {
-        var (code, _, err) = Run("fit", "--data", "cbpp", "--formula", "cbind(incidence, size - incidence) ~ period + (1 | herd)", "--family", "binomial");
-        Assert.Equal(1, code);
-        AssertOneLineError(err);
-        Assert.Contains("binomial", err);
-    }
-
-    [Fact]
     public void Fit_UnknownColumn_ExitsOneWithSuggestion()
     {
         var (code, _, err) = Run("fit", "--data", "sleepstudy", "--formula", "Reaction ~ Dayz + (1 | Subject)");
