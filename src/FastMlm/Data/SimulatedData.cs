@@ -9,10 +9,14 @@ namespace FastMlm.Data;
 /// sums of four uniforms, rescaled. Each set is produced as CSV text (numbers round-trip exactly), so lme4 can
 /// fit the very same rows (<c>fastmlm-benchmarks write-data DIR</c> writes them out).
 /// </summary>
-internal static class SimulatedData
+internal static partial class SimulatedData
 {
     /// <summary>The names of the sets <see cref="Csv"/> makes.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["ri_100k", "teaching_crossed", "crossed_sim", "crossed_slope_sim", "nested3_sim", "singular_sim", "one_obs_groups", "crossed_two_slopes_sim"];
+    public static IReadOnlyList<string> Names { get; } =
+    [
+        "ri_100k", "teaching_crossed", "crossed_sim", "crossed_slope_sim", "nested3_sim", "singular_sim", "one_obs_groups", "crossed_two_slopes_sim",
+        .. GlmmNames,
+    ];
 
     /// <summary>The CSV text of a set.</summary>
     public static string Csv(string name) => name switch
@@ -25,6 +29,7 @@ internal static class SimulatedData
         "nested3_sim" => Nested3(),
         "singular_sim" => Singular(),
         "one_obs_groups" => OneObservationGroups(),
+        _ when GlmmNames.Contains(name) => GlmmCsv(name),
         _ => throw new ArgumentException($"no simulated data set '{name}'", nameof(name)),
     };
 

@@ -60,6 +60,9 @@ public enum GlmmStandardErrors
 /// </summary>
 public static class GeneralizedLinearMixedModel
 {
+    /// <summary>How far a separated coefficient may go, as |β| · max|x|: the logit link's guard on η.</summary>
+    internal const double SeparationBound = 30;
+
     /// <summary>The most quadrature points accepted.</summary>
     public const int MaxNagq = 100;
 
@@ -126,6 +129,19 @@ public static class GeneralizedLinearMixedModel
             if (!(scale[j] > 0) || !double.IsFinite(scale[j])) scale[j] = Math.Max(1e-3, Math.Abs(beta[j]) * 0.1);
             scale[j] = Math.Min(scale[j], 1 + Math.Abs(beta[j])); // a separated coefficient's "SE" is huge: do not let it set the step
         }
+
+        // A separating column's coefficient has no finite optimum: it is held within ±30/max|x| — beyond, the fitted
+        // probabilities (or counts) of its rows are at the link's guard and the likelihood cannot change.
+        var bound = Enumerable.Repeat(double.PositiveInfinity, p).ToArray();
+        foreach (var finding in separated)
+        {
+            int j = design.Fixed.ColumnNames.ToList().IndexOf(finding.Column);
+            double max = 0;
+            for (int i = 0; i < design.ObservationCount; i++) max = Math.Max(max, Math.Abs(design.Fixed.X[i, j]));
+            bound[j] = SeparationBound / max;
+            beta[j] = Math.Clamp(beta[j], -bound[j], bound[j]);
+            scale[j] = 1;
+        }
         int evaluations = opt0.Evaluations;
         var status = opt0;
 
@@ -151,8 +167,12 @@ public static class GeneralizedLinearMixedModel
             var lower = new double[nt + p];
             var upper = new double[nt + p];
             engine.Lower.CopyTo(lower, 0);
-            for (int j = nt; j < nt + p; j++) lower[j] = double.NegativeInfinity;
             Array.Fill(upper, double.PositiveInfinity);
+            for (int j = 0; j < p; j++)
+            {
+                lower[nt + j] = double.IsFinite(bound[j]) ? (-bound[j] - stageBeta[j]) / scale[j] : double.NegativeInfinity;
+                upper[nt + j] = double.IsFinite(bound[j]) ? (bound[j] - stageBeta[j]) / scale[j] : double.PositiveInfinity;
+            }
             evaluator.SetStart(stageU);
             var opt1 = Bobyqa.Minimize(Criterion, x, lower, upper, optimizer);
             x = opt1.X;
@@ -280,9 +300,15 @@ public static class GeneralizedLinearMixedModel
         }
 
         double deviance = options.Nagq > 1 ? value : laplace;
+        double saturated = response.SaturatedDeviance;
+        if (options.Nagq > 1 && Math.Abs(saturated) > 1e-9)
+        {
+            messages.Add(string.Create(CultureInfo.InvariantCulture,
+                $"logLik, deviance, AIC and BIC are those of the full likelihood; glmer's for nAGQ > 1 leave out the saturated model's -2 log-likelihood ({saturated:F4} here) and so read deviance {deviance - saturated:F4}"));
+        }
         return GlmmAssembly.Build(new GlmmAssembly.Parts(
             design, engine, link, options, theta, beta, vcov, solution, deviance, fitted, rawResiduals, pearson, eta,
-            status, evaluations, check, messages, uHat));
+            status, evaluations, check, messages, uHat, separated.Count > 0));
     }
 
     private static void CheckNagq(ModelDesign design, int nagq)

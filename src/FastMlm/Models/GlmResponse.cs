@@ -76,6 +76,9 @@ internal sealed class GlmResponse
 
     private double? _saturated;
 
+    /// <summary>−2 log-likelihood of the saturated model (μ = y), constants included: what glmer leaves out of its quadrature deviance.</summary>
+    public double SaturatedDeviance => _constant + SaturatedPart;
+
     /// <summary>−2 Σ log p(y_i | μ_i), constants included.</summary>
     public double Deviance(ReadOnlySpan<double> mu) => _constant + VariablePart(mu, 0, mu.Length, null);
 

@@ -27,7 +27,8 @@ internal static class GlmmAssembly
         int Evaluations,
         ConvergenceCheck Check,
         List<string> Messages,
-        double[] SphericalModes);
+        double[] SphericalModes,
+        bool Separated);
 
     public static FitResult Build(Parts a)
     {
@@ -104,7 +105,7 @@ internal static class GlmmAssembly
         var check = a.Check;
         if (check.Checked)
         {
-            if (!check.HessianPositiveDefinite && !singular)
+            if (!check.HessianPositiveDefinite && !singular && !a.Separated)
             {
                 checkOk = false;
                 messages.Add("convergence check: the Hessian of the deviance is not positive definite at the estimates; the optimum may be a saddle point or the model over-parameterised");

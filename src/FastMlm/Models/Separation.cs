@@ -70,7 +70,7 @@ internal static class Separation
                 what = string.Create(CultureInfo.InvariantCulture, $"every failure lies {(maxFail < minSucc ? "below" : "above")} every success on it");
             }
             if (what is null) continue;
-            found.Add(new Finding(name, $"separation: {what} in '{name}', so its coefficient has no finite maximum-likelihood estimate; the estimate shown is where the optimiser stopped, and its standard error and test mean nothing (drop or merge the term's levels, or use a penalised fit)"));
+            found.Add(new Finding(name, $"separation: {what} in '{name}', so its coefficient has no finite maximum-likelihood estimate: it is held where |β·x| reaches 30 (the fitted values of those rows are then 0 or 1 to machine precision), and its standard error and test mean nothing (drop or merge the term's levels, or use a penalised fit)"));
         }
         return found;
     }
