@@ -70,9 +70,29 @@ public static class GeneralizedLinearMixedModel
     public static BobyqaOptions DefaultOptimizer { get; } = new()
     {
         InitialRadius = 0.2,
-        FinalRadius = 1e-7,
-        FunctionToleranceAbsolute = 1e-9,
-        XToleranceAbsolute = 1e-6,
+        FinalRadius = 1e-6,
+        FunctionToleranceAbsolute = 1e-7,
+        XToleranceAbsolute = 1e-5,
+        MaxEvaluations = 100_000,
+    };
+
+    /// <summary>The second stage's settings: as <see cref="DefaultOptimizer"/> but a first radius of one unit (a standard error).</summary>
+    private static BobyqaOptions StageTwoOptimizer { get; } = new()
+    {
+        InitialRadius = 0.5,
+        FinalRadius = 1e-6,
+        FunctionToleranceAbsolute = 1e-7,
+        XToleranceAbsolute = 1e-5,
+        MaxEvaluations = 100_000,
+    };
+
+    /// <summary>The nAGQ = 0 stage's settings when the Laplace or quadrature stage follows: a start, not an answer.</summary>
+    private static BobyqaOptions StartOptimizer { get; } = new()
+    {
+        InitialRadius = 0.2,
+        FinalRadius = 1e-4,
+        FunctionToleranceAbsolute = 1e-5,
+        XToleranceAbsolute = 1e-3,
         MaxEvaluations = 100_000,
     };
 
@@ -114,21 +134,25 @@ public static class GeneralizedLinearMixedModel
         // Stage 1 (nAGQ = 0): θ alone, β inside PIRLS, from λ = I.
         int nt = engine.ThetaLength, p = design.Fixed.ColumnCount;
         var upperTheta = Enumerable.Repeat(double.PositiveInfinity, nt).ToArray();
-        var opt0 = Bobyqa.Minimize(evaluator.FastDeviance, engine.Start, engine.Lower, upperTheta, optimizer);
+        // When a second stage follows, the first need only find its neighbourhood: the second refines θ with β.
+        var stage1 = options.Nagq == 0 || options.Optimizer is not null ? optimizer : StartOptimizer;
+        var opt0 = Bobyqa.Minimize(evaluator.FastDeviance, engine.Start, engine.Lower, upperTheta, stage1);
         var theta = opt0.X;
         double value = evaluator.FastDeviance(theta);
         var beta = evaluator.Beta.ToArray();
+        var stageU = evaluator.U.ToArray();
+        var stageEta = evaluator.Eta.ToArray();
         var rxCov = new double[p * p];
+        bool rxOk = p > 0 && evaluator.RxCovariance(theta, rxCov);
         var scale = new double[p];
-        if (evaluator.RxCovariance(theta, rxCov))
-        {
-            for (int j = 0; j < p; j++) scale[j] = Math.Sqrt(Math.Max(rxCov[(j * p) + j], 0));
-        }
         for (int j = 0; j < p; j++)
         {
+            scale[j] = rxOk ? Math.Sqrt(Math.Max(rxCov[(j * p) + j], 0)) : double.NaN;
             if (!(scale[j] > 0) || !double.IsFinite(scale[j])) scale[j] = Math.Max(1e-3, Math.Abs(beta[j]) * 0.1);
-            scale[j] = Math.Min(scale[j], 1 + Math.Abs(beta[j])); // a separated coefficient's "SE" is huge: do not let it set the step
+            scale[j] = Math.Min(scale[j], 1 + Math.Abs(beta[j]));
         }
+        int evaluations = opt0.Evaluations;
+        var status = opt0;
 
         // A separating column's coefficient has no finite optimum: it is held within ±30/max|x| — beyond, the fitted
         // probabilities (or counts) of its rows are at the link's guard and the likelihood cannot change.
@@ -142,45 +166,54 @@ public static class GeneralizedLinearMixedModel
             beta[j] = Math.Clamp(beta[j], -bound[j], bound[j]);
             scale[j] = 1;
         }
-        int evaluations = opt0.Evaluations;
-        var status = opt0;
 
         (double[] Nodes, double[] Weights) rule = options.Nagq > 1 ? GaussHermite.Rule(options.Nagq) : ([0.0], [1.0]);
-        var stageStart = (double[])theta.Clone();
-        var stageBeta = (double[])beta.Clone();
-        var stageU = evaluator.U.ToArray();
-        var stageEta = evaluator.Eta.ToArray();
-        double Criterion(ReadOnlySpan<double> x)
-        {
-            var th = x[..nt];
-            Span<double> b = p <= 64 ? stackalloc double[p] : new double[p];
-            for (int j = 0; j < p; j++) b[j] = stageBeta[j] + (scale[j] * x[nt + j]);
-            return options.Nagq > 1 ? evaluator.Quadrature(th, b, rule.Nodes, rule.Weights) : evaluator.Laplace(th, b);
-        }
+        double Deviance(ReadOnlySpan<double> th, ReadOnlySpan<double> b) =>
+            options.Nagq > 1 ? evaluator.Quadrature(th, b, rule.Nodes, rule.Weights) : evaluator.Laplace(th, b);
 
-        double[] x;
+        double[] x = [];
+        GlmmCoordinates? coordinates = null;
         if (options.Nagq >= 1)
         {
-            // Stage 2: θ and β (in units of their nAGQ = 0 standard errors) from the stage-1 optimum.
-            x = new double[nt + p];
-            theta.CopyTo(x, 0);
-            var lower = new double[nt + p];
-            var upper = new double[nt + p];
-            engine.Lower.CopyTo(lower, 0);
-            Array.Fill(upper, double.PositiveInfinity);
-            for (int j = 0; j < p; j++)
+            // Stage 2: θ and β together from the stage-1 estimates, in coordinates of about one standard error.
+            var theta0 = (double[])theta.Clone();
+            var beta0 = (double[])beta.Clone();
+            evaluator.SetStart(stageU);
+            double f0 = Deviance(theta0, beta0);
+            int curvatureEvaluations = 1;
+            double Curvature(int i)
             {
-                lower[nt + j] = double.IsFinite(bound[j]) ? (-bound[j] - stageBeta[j]) / scale[j] : double.NegativeInfinity;
-                upper[nt + j] = double.IsFinite(bound[j]) ? (bound[j] - stageBeta[j]) / scale[j] : double.PositiveInfinity;
+                double h = 1e-3 * Math.Max(Math.Abs(theta0[i]), 0.1);
+                var t = (double[])theta0.Clone();
+                t[i] += h;
+                evaluator.SetStart(stageU);
+                double fp = Deviance(t, beta0);
+                t[i] -= 2 * h;
+                evaluator.SetStart(stageU);
+                double fm = Deviance(t, beta0);
+                curvatureEvaluations += 2;
+                return (fp - (2 * f0) + fm) / (h * h);
+            }
+            coordinates = GlmmCoordinates.Build(theta0, engine.Lower, Curvature, beta0, rxOk ? rxCov : null, bound);
+            var th = new double[nt];
+            var bt = new double[p];
+            double Criterion(ReadOnlySpan<double> point)
+            {
+                coordinates.ToParameters(point, th, bt);
+                return Deviance(th, bt);
             }
             evaluator.SetStart(stageU);
-            var opt1 = Bobyqa.Minimize(Criterion, x, lower, upper, optimizer);
+            // In these coordinates the deviance changes by about one per unit: a first radius of one standard error.
+            var stage2 = options.Optimizer ?? StageTwoOptimizer;
+            var opt1 = Bobyqa.Minimize(Criterion, new double[nt + p], coordinates.Lower, coordinates.Upper, stage2);
             x = opt1.X;
-            evaluations += opt1.Evaluations;
+            evaluations += opt1.Evaluations + curvatureEvaluations;
             status = opt1;
             value = opt1.Value;
+            coordinates.ToParameters(x, theta, beta);
+
             // A diagonal of λ at the edge of zero is a boundary value: take zero when that is no worse (lme4's check.boundary).
-            var trial = (double[])x.Clone();
+            var trial = (double[])theta.Clone();
             bool snapped = false;
             for (int i = 0; i < nt; i++)
             {
@@ -193,17 +226,14 @@ public static class GeneralizedLinearMixedModel
             if (snapped)
             {
                 evaluator.SetStart(stageU);
-                double v = Criterion(trial);
-                if (v <= value + 1e-9) (x, value) = (trial, v);
+                double v = Deviance(trial, beta);
+                if (v <= value + 1e-9) (theta, value) = (trial, v);
             }
-            theta = x[..nt];
-            for (int j = 0; j < p; j++) beta[j] = stageBeta[j] + (scale[j] * x[nt + j]);
             evaluator.SetStart(stageU);
-            value = Criterion(x);
+            value = Deviance(theta, beta);
         }
         else
         {
-            x = (double[])theta.Clone();
             evaluator.SetStart(stageU);
             value = evaluator.FastDeviance(theta);
             beta = evaluator.Beta.ToArray();
@@ -239,7 +269,7 @@ public static class GeneralizedLinearMixedModel
                 double Exact(double[] v)
                 {
                     evaluator.SetStart(uHat);
-                    return options.Nagq > 1 ? evaluator.Quadrature(v.AsSpan(0, nt), v.AsSpan(nt), rule.Nodes, rule.Weights) : evaluator.Laplace(v.AsSpan(0, nt), v.AsSpan(nt));
+                    return Deviance(v.AsSpan(0, nt), v.AsSpan(nt));
                 }
                 steps = new double[nt + p];
                 for (int i = 0; i < nt; i++) steps[i] = 1e-3 * Math.Max(Math.Abs(theta[i]), 0.1);
@@ -268,7 +298,7 @@ public static class GeneralizedLinearMixedModel
         }
         // Restore the state at the estimates before reading RX (the Hessian's evaluations moved it).
         evaluator.SetStart(uHat);
-        if (options.Nagq >= 1) Criterion(x);
+        if (options.Nagq >= 1) Deviance(theta, beta);
         else evaluator.FastDeviance(theta);
         if (!haveHessian && p > 0)
         {
@@ -323,7 +353,11 @@ public static class GeneralizedLinearMixedModel
         }
     }
 
-    /// <summary>Central-difference Hessian and gradient of f at x with the given steps (lme4's <c>deriv12</c> stencil).</summary>
+    /// <summary>
+    /// Finite-difference Hessian and gradient of f at x: central differences on the diagonal (and for the gradient),
+    /// and for each pair [f(x + h_i + h_j) + f(x − h_i − h_j) − f(x ± h_i) − f(x ± h_j) + 2f(x)]/(2 h_i h_j), which is
+    /// second-order accurate as the four-point stencil is, with two evaluations per pair rather than four.
+    /// </summary>
     private static double[] FiniteDifferenceHessian(Func<double[], double> f, double[] x, double[] h, double f0, out double[] gradient)
     {
         int k = x.Length;
@@ -336,16 +370,23 @@ public static class GeneralizedLinearMixedModel
             return f(point);
         }
         var hess = new double[k * k];
+        var plus = new double[k];
+        var minus = new double[k];
         gradient = new double[k];
         for (int a = 0; a < k; a++)
         {
             double fp = F(a, h[a], a, 0), fm = F(a, -h[a], a, 0);
+            plus[a] = fp;
+            minus[a] = fm;
             gradient[a] = (fp - fm) / (2 * h[a]);
             hess[(a * k) + a] = (fp - (2 * f0) + fm) / (h[a] * h[a]);
+        }
+        for (int a = 0; a < k; a++)
+        {
             for (int b = 0; b < a; b++)
             {
-                double fpp = F(a, h[a], b, h[b]), fpm = F(a, h[a], b, -h[b]), fmp = F(a, -h[a], b, h[b]), fmm = F(a, -h[a], b, -h[b]);
-                hess[(a * k) + b] = hess[(b * k) + a] = (fpp - fpm - fmp + fmm) / (4 * h[a] * h[b]);
+                double both = F(a, h[a], b, h[b]) + F(a, -h[a], b, -h[b]);
+                hess[(a * k) + b] = hess[(b * k) + a] = (both - plus[a] - minus[a] - plus[b] - minus[b] + (2 * f0)) / (2 * h[a] * h[b]);
             }
         }
         return hess;
