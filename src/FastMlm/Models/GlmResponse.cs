@@ -59,10 +59,13 @@ internal sealed class GlmResponse
     /// <summary>The prior weights (binomial trials).</summary>
     public ReadOnlySpan<double> PriorWeights => _m;
 
-    /// <summary>μ and dμ/dη from η.</summary>
-    public void Update(ReadOnlySpan<double> eta, Span<double> mu, Span<double> muEta)
+    /// <summary>μ and dμ/dη from η, and −2 Σ log p(y_i | μ_i) (constants included) in the same pass.</summary>
+    public double Update(ReadOnlySpan<double> eta, Span<double> mu, Span<double> muEta)
     {
+        if (Family == Family.Binomial && Link == LinkFunction.Logit) return _constant + GlmKernels.Logit(eta, _y, _m, mu, muEta);
+        if (Family == Family.Poisson && Link == LinkFunction.Log) return _constant + GlmKernels.Log(eta, _y, _m, mu, muEta);
         for (int i = 0; i < eta.Length; i++) (mu[i], muEta[i]) = Links.Inverse(Link, eta[i]);
+        return Deviance(mu);
     }
 
     /// <summary>The variance function V(μ) (per unit prior weight).</summary>
@@ -129,16 +132,8 @@ internal sealed class GlmResponse
     /// <summary>
     /// The IRLS weights' square roots √(m μ'² / V(μ)) and the working residuals (y − μ)/μ' at the current μ.
     /// </summary>
-    public void WeightsAndResiduals(ReadOnlySpan<double> mu, ReadOnlySpan<double> muEta, Span<double> sqrtW, Span<double> workingResidual)
-    {
-        for (int i = 0; i < mu.Length; i++)
-        {
-            double d = muEta[i];
-            double v = Math.Max(Variance(mu[i]), 1e-300);
-            sqrtW[i] = Math.Sqrt(_m[i] / v) * d;
-            workingResidual[i] = (_y[i] - mu[i]) / d;
-        }
-    }
+    public void WeightsAndResiduals(ReadOnlySpan<double> mu, ReadOnlySpan<double> muEta, Span<double> sqrtW, Span<double> workingResidual) =>
+        GlmKernels.WeightsAndResiduals(Family == Family.Binomial, _y, _m, mu, muEta, sqrtW, workingResidual);
 
     /// <summary>Pearson residuals (y − μ)/√(V(μ)/m) (zero where m is 0).</summary>
     public double[] PearsonResiduals(ReadOnlySpan<double> mu)

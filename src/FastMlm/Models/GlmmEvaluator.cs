@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using FastMlm.Design;
 using FastMlm.LinearAlgebra;
 
@@ -100,6 +101,9 @@ internal sealed class GlmmEvaluator
     /// <summary>PIRLS iterations of the last evaluation.</summary>
     public int LastIterations { get; private set; }
 
+    /// <summary>PIRLS iterations over all evaluations.</summary>
+    public long TotalIterations { get; private set; }
+
     /// <summary>Evaluations whose PIRLS did not converge.</summary>
     public int NonConvergedEvaluations { get; private set; }
 
@@ -162,6 +166,7 @@ internal sealed class GlmmEvaluator
     /// −2 log ∫ p(y_g | u) φ(u) du ≈ 2 log L_g − 2 log Σ_k w_k exp(−½(d_g(û_g + z_k/L_g) + (û_g + z_k/L_g)² − z_k²)).
     /// One node (z = 0, w = 1) is the Laplace approximation.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double Quadrature(ReadOnlySpan<double> theta, ReadOnlySpan<double> beta, double[] nodes, double[] weights)
     {
         if (!UpdateModes(theta, beta)) NonConvergedEvaluations++;
@@ -170,23 +175,41 @@ internal sealed class GlmmEvaluator
         double lambda = term.Lambda[0];
         var z = term.Z;
         var l = _modes.LeadFactorDiagonal;
-        int k = nodes.Length;
+        int k = nodes.Length, padded = (k + 3) & ~3;
         Span<double> logTerms = k <= 128 ? stackalloc double[k] : new double[k];
+        Span<double> nodeU = padded <= 128 ? stackalloc double[padded] : new double[padded];
+        Span<double> nodeD = padded <= 128 ? stackalloc double[padded] : new double[padded];
+        bool fast = System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated
+            && ((_response.Family == Family.Binomial && _response.Link == LinkFunction.Logit) || (_response.Family == Family.Poisson && _response.Link == LinkFunction.Log));
+        if (fast) for (int i = 0; i < _n; i++) _work[i] = z[i] * lambda;
         double total = 0;
         for (int g = 0; g < term.Levels; g++)
         {
             int r0 = _levelPtr![g], r1 = _levelPtr[g + 1];
             double lg = l[g], ug = _u[g];
             double max = double.NegativeInfinity;
+            if (fast)
+            {
+                for (int j = 0; j < padded; j++) nodeU[j] = ug + (nodes[Math.Min(j, k - 1)] / lg);
+                GlmKernels.GroupDeviances(_response.Link == LinkFunction.Logit, _levelRows.AsSpan(r0, r1 - r0), _fixedPart, _work, _response.Y, _response.PriorWeights, nodeU, nodeD);
+            }
             for (int j = 0; j < k; j++)
             {
                 double u = ug + (nodes[j] / lg);
-                for (int r = r0; r < r1; r++)
+                double d;
+                if (fast)
                 {
-                    int i = _levelRows![r];
-                    (_work[i], _) = Links.Inverse(_response.Link, _fixedPart[i] + (z[i] * lambda * u));
+                    d = nodeD[j] + _levelConstant![g];
                 }
-                double d = _response.VariablePart(_work, r0, r1, _levelRows) + _levelConstant![g];
+                else
+                {
+                    for (int r = r0; r < r1; r++)
+                    {
+                        int i = _levelRows![r];
+                        (_work[i], _) = Links.Inverse(_response.Link, _fixedPart[i] + (z[i] * lambda * u));
+                    }
+                    d = _response.VariablePart(_work, r0, r1, _levelRows) + _levelConstant![g];
+                }
                 double t = Math.Log(weights[j]) - (0.5 * (d + (u * u) - (nodes[j] * nodes[j])));
                 logTerms[j] = t;
                 if (t > max) max = t;
@@ -207,6 +230,7 @@ internal sealed class GlmmEvaluator
     /// <see cref="Laplace"/> by the small error of that stopping rule, smoothly in (θ, β), which changes the
     /// curvature (and so glmer's standard errors) by up to a percent or two.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double GlmerLaplace(ReadOnlySpan<double> theta, ReadOnlySpan<double> beta, ReadOnlySpan<double> startEta)
     {
         const double Tolerance = 1e-7;
@@ -271,8 +295,7 @@ internal sealed class GlmmEvaluator
     {
         _fixedPart.AsSpan().CopyTo(_eta);
         engine.AddRandomPart(u, _eta);
-        _response.Update(_eta, _mu, _muEta);
-        double cond = _response.Deviance(_mu);
+        double cond = _response.Update(_eta, _mu, _muEta);
         double ss = Kernels.Dot(u, u, DenseCholesky.Best);
         ConditionalDeviance = cond;
         SumSquaresU = ss;
@@ -280,6 +303,7 @@ internal sealed class GlmmEvaluator
     }
 
     /// <summary>PIRLS for u at fixed (θ, β).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool UpdateModes(ReadOnlySpan<double> theta, ReadOnlySpan<double> beta)
     {
         beta.CopyTo(_beta);
@@ -334,12 +358,14 @@ internal sealed class GlmmEvaluator
             }
         }
         LastIterations = it;
+        TotalIterations += it;
         LastConverged = converged;
         _warm = converged && MaxAbs(_u) < 1e6;
         return converged;
     }
 
     /// <summary>PIRLS for β and u together at θ (nAGQ = 0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool UpdateJoint(ReadOnlySpan<double> theta)
     {
         var joint = Joint();
@@ -420,6 +446,7 @@ internal sealed class GlmmEvaluator
             }
         }
         LastIterations = it;
+        TotalIterations += it;
         LastConverged = converged;
         _jointWarm = converged && MaxAbs(_u) < 1e6;
         _warm = _jointWarm;

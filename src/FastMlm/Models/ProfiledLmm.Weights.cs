@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using FastMlm.LinearAlgebra;
 
 namespace FastMlm.Models;
@@ -20,6 +21,16 @@ internal sealed partial class ProfiledLmm
     public void SetWeightedResponse(ReadOnlySpan<double> sqrtWeights, ReadOnlySpan<double> response)
     {
         if (sqrtWeights.Length != _n || response.Length != _n) throw new ArgumentException($"weights and response need {_n} values each");
+        if (_p == 0 && _m2 == 0 && _lead.Q == 1)
+        {
+            SetWeightedOneScalarTerm(sqrtWeights, response);
+            return;
+        }
+        if (_allScalar)
+        {
+            SetWeightedScalarTerms(sqrtWeights, response);
+            return;
+        }
         _weights ??= new double[_n];
         for (int i = 0; i < _n; i++) _weights[i] = sqrtWeights[i] * sqrtWeights[i];
         if (_m2 > 0 && _blockOfObservation.Length == 0) BuildBlockMap();
@@ -47,6 +58,91 @@ internal sealed partial class ProfiledLmm
             for (int t = 1; t < _terms.Length; t++) CrossWithXy(_terms[t], _a32t, _m2, _terms[t].Offset, sqrtWeights);
             FillRestCrossProducts(_weights);
             FillLeadRestValues(_weights);
+        }
+    }
+
+    /// <summary>
+    /// The commonest case, one scalar term and no X (a random intercept, given β), in one pass: A11 = Σ w z² and
+    /// A31 = Σ w z r per level, A33 = Σ w r².
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void SetWeightedOneScalarTerm(ReadOnlySpan<double> sqrtWeights, ReadOnlySpan<double> response)
+    {
+        var a11 = _a11.AsSpan();
+        var a31 = _a31t.AsSpan(0, _m1);
+        a11.Clear();
+        a31.Clear();
+        var codes = _lead.Codes;
+        var z = _lead.Z.AsSpan(0, _n);
+        var y = Xy.AsSpan(0, _n);
+        double yy = 0;
+        for (int i = 0; i < _n; i++)
+        {
+            double s = sqrtWeights[i], zs = z[i] * s, ys = response[i] * s;
+            int c = codes[i];
+            y[i] = ys;
+            a11[c] += zs * zs;
+            a31[c] += zs * ys;
+            yy += ys * ys;
+        }
+        _a33[0] = yy;
+    }
+
+    /// <summary>
+    /// Scalar terms only (random intercepts, crossed or nested, or single slopes) in one pass over the observations:
+    /// each fills its levels' entries of A11, A21, A22 (both triangles), A31 and A32, and its weighted row of [X y];
+    /// A33 then from the weighted columns.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void SetWeightedScalarTerms(ReadOnlySpan<double> sqrtWeights, ReadOnlySpan<double> response)
+    {
+        if (_m2 > 0 && _blockOfObservation.Length == 0) BuildBlockMap();
+        Array.Clear(_a11);
+        Array.Clear(_a31t);
+        if (_m2 > 0)
+        {
+            Array.Clear(_a21);
+            Array.Clear(_a22);
+            Array.Clear(_a32t);
+        }
+        int rest = _terms.Length - 1, pp1 = _pp1, n = _n, m1 = _m1, m2 = _m2;
+        Span<int> row = rest <= 32 ? stackalloc int[rest] : new int[rest];
+        Span<double> zs = rest <= 32 ? stackalloc double[rest] : new double[rest];
+        Span<double> xs = pp1 <= 64 ? stackalloc double[pp1] : new double[pp1];
+        var leadCodes = _lead.Codes;
+        var leadZ = _lead.Z;
+        var xy = Xy;
+        var x = _x;
+        for (int i = 0; i < n; i++)
+        {
+            double s = sqrtWeights[i], z0 = leadZ[i] * s;
+            for (int j = 0; j < _p; j++) xy[(j * n) + i] = xs[j] = x[(j * n) + i] * s;
+            xy[(_p * n) + i] = xs[_p] = response[i] * s;
+            int c0 = leadCodes[i];
+            _a11[c0] += z0 * z0;
+            for (int j = 0; j < pp1; j++) _a31t[(j * m1) + c0] += z0 * xs[j];
+            if (rest == 0) continue;
+            for (int t = 0; t < rest; t++)
+            {
+                var term = _terms[t + 1];
+                int r = term.Offset + term.Codes[i];
+                double zt = term.Z[i] * s;
+                row[t] = r;
+                zs[t] = zt;
+                for (int j = 0; j < pp1; j++) _a32t[(j * m2) + r] += zt * xs[j];
+                _a21[_blockOfObservation[(i * rest) + t]] += zt * z0;
+            }
+            for (int t = 0; t < rest; t++)
+            {
+                int col = row[t] * m2;
+                double zt = zs[t];
+                for (int v = 0; v < rest; v++) _a22[col + row[v]] += zs[v] * zt;
+            }
+        }
+        for (int c = 0; c < pp1; c++)
+        {
+            var colC = xy.AsSpan(c * n, n);
+            for (int r = c; r < pp1; r++) _a33[(c * pp1) + r] = Kernels.Dot(xy.AsSpan(r * n, n), colC, DenseCholesky.Best);
         }
     }
 
@@ -79,6 +175,7 @@ internal sealed partial class ProfiledLmm
     /// Adds Z̃ Λ̃ u to <paramref name="eta"/> for spherical effects <paramref name="u"/> (lead then rest), with the
     /// λ of the last <see cref="Factor(ReadOnlySpan{double})"/> or <see cref="SetLambdas"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddRandomPart(ReadOnlySpan<double> u, Span<double> eta)
     {
         for (int t = 0; t < _terms.Length; t++)

@@ -904,6 +904,7 @@ internal sealed partial class ProfiledLmm
     }
 
     /// <summary>A11 = Σ_i w_i z_i z_i' per level of the leading term (w empty: unit weights).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void FillLeadDiagonal(ReadOnlySpan<double> w)
     {
         int q = _lead.Q;
@@ -933,6 +934,7 @@ internal sealed partial class ProfiledLmm
     /// Adds Z_term' [X y] to <paramref name="result"/> (rows × (p+1), column-major, the term's columns starting at
     /// rowOffset); with <paramref name="sqrtW"/> the rows of Z are scaled by it ([X y] is already weighted).
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void CrossWithXy(TermLayout term, double[] result, int rows, int rowOffset, ReadOnlySpan<double> sqrtW)
     {
         int q = term.Q;
@@ -958,6 +960,7 @@ internal sealed partial class ProfiledLmm
         }
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void FillRestCrossProducts(ReadOnlySpan<double> w)
     {
         // A22 over all pairs of rest terms, both triangles (observation by observation: n·(Σq)² work).
@@ -1034,6 +1037,7 @@ internal sealed partial class ProfiledLmm
     }
 
     /// <summary>A21's blocks: Σ_i w_i z_rest,i z_lead,i' over the observations of each pair of levels (w empty: unit weights).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void FillLeadRestValues(ReadOnlySpan<double> w)
     {
         if (_m2 == 0) return;
