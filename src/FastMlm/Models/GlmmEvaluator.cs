@@ -323,6 +323,12 @@ internal sealed class GlmmEvaluator
             LogDetL = _modes.LogDetLz2;
             _modes.SphericalModes([], _uNew.AsSpan(0, _modes.LeadSize), _uNew.AsSpan(_modes.LeadSize));
             double change = MaxChange(_u, _uNew), size = 1 + MaxAbs(_u);
+            if (change <= 1e-10 * size)
+            {
+                // At the modes: μ and the deviance are the current ones, and L is that of their weights.
+                converged = true;
+                break;
+            }
             _u.AsSpan().CopyTo(_uBase);
             double before = pdev;
             bool accepted = false;
@@ -343,11 +349,6 @@ internal sealed class GlmmEvaluator
                 _uBase.AsSpan().CopyTo(_u);
                 pdev = Penalized(_modes, _u);
                 converged = change <= 1e-6 * size; // no decrease to be had at the resolution of the arithmetic
-                break;
-            }
-            if (step == 1 && change <= 1e-10 * size)
-            {
-                converged = true;
                 break;
             }
             flat = before - pdev <= 1e-13 * (1 + Math.Abs(pdev)) ? flat + 1 : 0;
@@ -406,6 +407,11 @@ internal sealed class GlmmEvaluator
             }
             double change = Math.Max(MaxChange(_u, _uNew), MaxChange(_beta, _betaNew));
             double size = 1 + Math.Max(MaxAbs(_u), MaxAbs(_beta));
+            if (change <= 1e-10 * size)
+            {
+                converged = true;
+                break;
+            }
             _u.AsSpan().CopyTo(_uBase);
             _beta.AsSpan().CopyTo(_betaBase);
             double before = pdev;
@@ -431,11 +437,6 @@ internal sealed class GlmmEvaluator
                 SetFixedPart(_beta);
                 pdev = Penalized(joint, _u);
                 converged = change <= 1e-6 * size;
-                break;
-            }
-            if (step == 1 && change <= 1e-10 * size)
-            {
-                converged = true;
                 break;
             }
             flat = before - pdev <= 1e-13 * (1 + Math.Abs(pdev)) ? flat + 1 : 0;

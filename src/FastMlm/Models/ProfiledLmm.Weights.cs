@@ -26,6 +26,11 @@ internal sealed partial class ProfiledLmm
             SetWeightedOneScalarTerm(sqrtWeights, response);
             return;
         }
+        if (_p == 0 && _allScalar && _terms.Length == 2)
+        {
+            SetWeightedTwoScalarTerms(sqrtWeights, response);
+            return;
+        }
         if (_allScalar)
         {
             SetWeightedScalarTerms(sqrtWeights, response);
@@ -84,6 +89,40 @@ internal sealed partial class ProfiledLmm
             a11[c] += zs * zs;
             a31[c] += zs * ys;
             yy += ys * ys;
+        }
+        _a33[0] = yy;
+    }
+
+    /// <summary>Two scalar terms and no X (crossed or nested random intercepts, given β) in one pass.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void SetWeightedTwoScalarTerms(ReadOnlySpan<double> sqrtWeights, ReadOnlySpan<double> response)
+    {
+        if (_blockOfObservation.Length == 0) BuildBlockMap();
+        Array.Clear(_a11);
+        Array.Clear(_a21);
+        Array.Clear(_a22);
+        Array.Clear(_a31t);
+        Array.Clear(_a32t);
+        var second = _terms[1];
+        int off = second.Offset, m2 = _m2, n = _n;
+        var c0s = _lead.Codes.AsSpan(0, n);
+        var c1s = second.Codes.AsSpan(0, n);
+        var z0s = _lead.Z.AsSpan(0, n);
+        var z1s = second.Z.AsSpan(0, n);
+        var map = _blockOfObservation.AsSpan(0, n);
+        var y = Xy.AsSpan(0, n);
+        double yy = 0;
+        for (int i = 0; i < n; i++)
+        {
+            double s = sqrtWeights[i], ys = response[i] * s, z0 = z0s[i] * s, z1 = z1s[i] * s;
+            int c0 = c0s[i], r = off + c1s[i];
+            y[i] = ys;
+            yy += ys * ys;
+            _a11[c0] += z0 * z0;
+            _a31t[c0] += z0 * ys;
+            _a32t[r] += z1 * ys;
+            _a21[map[i]] += z1 * z0;
+            _a22[(r * m2) + r] += z1 * z1;
         }
         _a33[0] = yy;
     }

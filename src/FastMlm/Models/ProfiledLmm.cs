@@ -419,7 +419,17 @@ internal sealed partial class ProfiledLmm
         var lam1 = _lead.Lambda;
 
         // L21: each block λ_k' B λ1, then each of its rows solved against L11 of its level.
-        for (int g = 0; g < _lead.Levels; g++)
+        if (_allScalar)
+        {
+            // One number per block (block e's value at index e): a21 · λ_k λ1 / L11.
+            double l1 = lam1[0];
+            for (int g = 0; g < _lead.Levels; g++)
+            {
+                double d = l1 / _l11[g];
+                for (int e = _blockPtr[g]; e < _blockPtr[g + 1]; e++) _l21[e] = _a21[e] * _terms[_blockTerm[e]].Lambda[0] * d;
+            }
+        }
+        else for (int g = 0; g < _lead.Levels; g++)
         {
             var l11 = _l11.AsSpan(g * qq, qq);
             for (int e = _blockPtr[g]; e < _blockPtr[g + 1]; e++)
