@@ -23,6 +23,10 @@ internal static class DemoCommand
         ("pastes", "strength ~ 1 + (1 | batch/cask)", true, "pastes: nested random effects"),
     ];
 
+    /// <summary>The demo's multilevel logistic regression: contagious bovine pleuropneumonia cases out of each herd's size, by period.</summary>
+    internal static readonly (string Data, string Formula, string Title) Logistic =
+        ("cbpp", "cbind(incidence, size - incidence) ~ factor(period) + (1 | herd)", "cbpp: multilevel logistic regression (successes out of trials)");
+
     public static Command Create(CliContext context)
     {
         var command = new Command("demo", "Fit the demo models on the built-in data and print their summaries.");
@@ -51,6 +55,14 @@ internal static class DemoCommand
             var empty = fits[0];
             context.Out.WriteLine("== exam: the intraclass correlation of the empty model");
             context.Out.Write(InferenceReport.Describe(VarianceExplained.Shares(empty), VarianceExplained.RSquared(empty), 0.95));
+
+            // A binary-outcome sequence ends the courses: multilevel logistic regression, with odds ratios.
+            var (glmmData, glmmFormula, glmmTitle) = Logistic;
+            var glmm = GeneralizedLinearMixedModel.Fit(BuiltInData.Load(glmmData), glmmFormula, Family.Binomial);
+            context.Out.WriteLine();
+            context.Out.WriteLine($"== {glmmTitle}");
+            context.Out.WriteLine(FitSummary.Describe(glmm));
+            context.Out.Write(InferenceReport.DescribeRatios(ConfidenceIntervals.Exponentiated(glmm, 0.95), 0.95));
             return Cli.Success;
         });
         return command;

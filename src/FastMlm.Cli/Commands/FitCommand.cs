@@ -32,7 +32,9 @@ internal static class FitCommand
             DefaultValueFactory = _ => "gaussian",
         };
         var link = new Option<string?>("--link") { Description = "The link: logit, probit or cloglog (binomial); log (poisson); identity (gaussian)." };
-        var nagq = new Option<int?>("--nagq") { Description = "Quadrature points for GLMMs: 0 (fast), 1 (Laplace, default) or more (adaptive Gauss-Hermite)." };
+        var nagq = new Option<int?>("--nagq") { Description = "Quadrature points for GLMMs: 0 (fast), 1 (Laplace, default) or more (adaptive Gauss-Hermite, one scalar random-effects term only)." };
+        var weights = new Option<string?>("--weights") { Description = "A column of prior weights: the trials of a binomial proportion, or the weights of Poisson counts." };
+        var exp = new Option<bool>("--exp") { Description = "GLMMs: add the exponentiated fixed effects (odds ratios for logit, rate ratios for log) with Wald intervals at --level." };
         var json = new Option<string?>("--json")
         {
             Description = "Write the result as JSON (the reference schema) to FILE, or to standard output without FILE.",
@@ -59,7 +61,7 @@ internal static class FitCommand
 
         var command = new Command("fit", "Fit a linear or generalized linear mixed model.")
         {
-            formula, family, link, nagq, json, design, pvalues, ci, level, nsim, seed, threads,
+            formula, family, link, nagq, weights, exp, json, design, pvalues, ci, level, nsim, seed, threads,
         };
         inputs.AddTo(command);
         command.SetAction(parse =>
@@ -71,6 +73,8 @@ internal static class FitCommand
                 Family: parse.GetValue(family)!,
                 Link: parse.GetValue(link),
                 Nagq: parse.GetValue(nagq),
+                Weights: parse.GetValue(weights),
+                Exp: parse.GetValue(exp),
                 JsonRequested: parse.GetResult(json) is not null,
                 JsonFile: parse.GetValue(json),
                 DesignOnly: parse.GetValue(design),
@@ -86,7 +90,7 @@ internal static class FitCommand
     }
 
     private sealed record FitSettings(
-        string Formula, bool Reml, bool Ml, string Family, string? Link, int? Nagq, bool JsonRequested, string? JsonFile, bool DesignOnly,
+        string Formula, bool Reml, bool Ml, string Family, string? Link, int? Nagq, string? Weights, bool Exp, bool JsonRequested, string? JsonFile, bool DesignOnly,
         string PValues, string Ci, double Level, int Nsim, long Seed, int Threads);
 
     /// <summary>A confidence level strictly between 0 and 1, else a usage error.</summary>
@@ -107,26 +111,41 @@ internal static class FitCommand
             if (q < 0) throw new UsageException("--nagq must be 0 or more");
         }
         if (s.Reml && family != Family.Gaussian) throw new UsageException("--reml applies to linear (gaussian) models only");
+        if (family == Family.Gaussian && s.Weights is not null) throw new UsageException("--weights applies to binomial and poisson models (weighted linear mixed models are not available)");
+        if (s.Exp && family == Family.Gaussian) throw new UsageException("--exp applies to binomial and poisson models (exp of a linear model's coefficients is no ratio)");
+        if (s.Exp && s.Link == "probit") throw new UsageException("--exp gives ratios under the logit, log or cloglog link; exp of a probit coefficient is no ratio");
+        if (family != Family.Gaussian)
+        {
+            if (s.PValues == "satterthwaite") throw new UsageException("--pvalues satterthwaite is for linear mixed models; a GLMM's summary already has Wald z tests (or use --pvalues wald)");
+            if (s.Ci is "profile" or "boot") throw new UsageException($"--ci {s.Ci} is available for linear mixed models only; GLMMs have --ci wald (and --exp for ratios)");
+        }
         if (s.DesignOnly && s.JsonRequested) throw new UsageException("--design shows the design without fitting, so there is no result for --json");
         CheckLevel(s.Level);
         if (s.Nsim < 1) throw new UsageException("--nsim must be at least 1");
         if (s.Threads < 1) throw new UsageException("--threads must be at least 1");
-        if (family != Family.Gaussian && !s.DesignOnly)
-        {
-            throw new ModelException($"{family.RName()} models (GLMMs) cannot be fitted yet; this version fits linear mixed models (--family gaussian)");
-        }
 
         ModelInputs.CheckOutputFolder("--json", s.JsonFile); // before the data are read and the model fitted, not after
         var parsedFormula = ModelFormula.Parse(s.Formula);
-        var frame = inputs.Load(parse, context, parsedFormula.VariableNames);
+        var columns = s.Weights is null ? parsedFormula.VariableNames : parsedFormula.VariableNames.Append(s.Weights);
+        var frame = inputs.Load(parse, context, columns);
         if (s.DesignOnly)
         {
-            context.Out.Write(DesignReport.Describe(ModelDesign.Build(frame, parsedFormula, family)));
+            context.Out.Write(DesignReport.Describe(ModelDesign.Build(frame, parsedFormula, family, s.Weights)));
             return Cli.Success;
         }
-        var fit = ModelInputs.WithProgress("fitting", () => LinearMixedModel.Fit(frame, s.Formula, new LmmOptions { Reml = !s.Ml }));
+        FitResult fit;
+        if (family == Family.Gaussian)
+        {
+            fit = ModelInputs.WithProgress("fitting", () => LinearMixedModel.Fit(frame, s.Formula, new LmmOptions { Reml = !s.Ml }));
+        }
+        else
+        {
+            var options = new GlmmOptions { Link = s.Link is null ? null : Links.Parse(s.Link, family), Nagq = s.Nagq ?? 1 };
+            fit = ModelInputs.WithProgress("fitting", () => GeneralizedLinearMixedModel.Fit(frame, s.Formula, family, options, s.Weights));
+        }
         var inference = Infer(context, fit, s);
-        var extras = new FitJsonExtras(inference.Satterthwaite, inference.Intervals, inference.Method, s.Level);
+        var ratios = s.Exp ? ConfidenceIntervals.Exponentiated(fit, s.Level) : null;
+        var extras = new FitJsonExtras(inference.Satterthwaite, inference.Intervals, inference.Method, s.Level, ratios);
         if (s.JsonRequested && s.JsonFile is null)
         {
             context.Out.Write(FitJson.Serialize(fit, null, extras));
@@ -136,6 +155,7 @@ internal static class FitCommand
         if (s.JsonFile is not null) FitJson.WriteFile(s.JsonFile, fit, null, extras);
         context.Out.Write(FitSummary.Describe(fit));
         if (inference.Text.Length > 0) context.Out.Write("\n" + inference.Text);
+        if (ratios is not null) context.Out.Write("\n" + InferenceReport.DescribeRatios(ratios, s.Level));
         return Cli.Success;
     }
 

@@ -27,6 +27,12 @@ internal static partial class SimulatedData
         new("nested3_sim", 303, "y ~ x + (1 | school/class)", "pupils in 2 to 5 classes in 30 schools (class labels repeat across schools)"),
         new("singular_sim", 77, "y ~ x + (1 + x | g)", "a random slope with no variance: a boundary fit"),
         new("one_obs_groups", 101, "y ~ x + (1 | g)", "40 groups of one row among 10 groups of 6"),
+        new("bernoulli_crossed_sim", 5051, "y ~ x + (1 | a) + (1 | b)", "a binary response, 30 × 20 crossed factors, about 900 rows (binomial)"),
+        new("binomial_slopes_sim", 6061, "cbind(k, n - k) ~ x + (1 + x | g)", "successes out of trials with a random slope (binomial)"),
+        new("poisson_nested_sim", 7071, "y ~ x + offset(log(t)) + (1 | school/class)", "counts with an exposure t (the offset log t) in classes nested in schools (poisson)"),
+        new("bernoulli_groups_sim", 6060, "y ~ x + (1 | g)", "a binary response in 60 groups of 3 to 8 rows (binomial)"),
+        new("bernoulli_100k_sim", 100_001, "y ~ x1 + x2 + (1 | g)", "100,000 binary outcomes in 5,000 groups of 10 to 30 (binomial)"),
+        new("separation_sim", 9091, "y ~ x + f + (1 | g)", "20 groups of 10 binary outcomes; every row with f = C a success: quasi-complete separation (binomial)"),
     ];
 
     /// <summary>The names of the sets <see cref="Csv"/> and <see cref="Frame"/> make.</summary>
@@ -50,6 +56,7 @@ internal static partial class SimulatedData
             "nested3_sim" => Nested3(s),
             "singular_sim" => Singular(s),
             "one_obs_groups" => OneObservationGroups(s),
+            _ when GlmmNames.Contains(name) => GlmmCsv(name, s),
             _ => WriteCsv(LargeFrame(name, s)),
         };
     }

@@ -68,7 +68,14 @@ public sealed class ModelDesign
 
     /// <summary>Builds the design of a mixed model over <paramref name="data"/>.</summary>
     /// <exception cref="FastMlmException">The data do not fit the formula (unknown column, no rows left, bad response, a single-level grouping factor ...).</exception>
-    public static ModelDesign Build(DataFrame data, ModelFormula formula, Family family = Family.Gaussian)
+    public static ModelDesign Build(DataFrame data, ModelFormula formula, Family family = Family.Gaussian) => Build(data, formula, family, null);
+
+    /// <summary>
+    /// Builds the design with a column of prior weights: the trials of a binomial proportion, or the weights of
+    /// Poisson counts (rows missing a weight are dropped as rows missing any other variable).
+    /// </summary>
+    /// <exception cref="FastMlmException">As <see cref="Build(DataFrame, ModelFormula, Family)"/>, or the weights do not suit the family.</exception>
+    public static ModelDesign Build(DataFrame data, ModelFormula formula, Family family, string? weights)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(formula);
@@ -76,8 +83,9 @@ public sealed class ModelDesign
         {
             throw new ModelException($"formula '{formula.Text}' has no random-effects term such as (1 | group); a mixed model needs at least one");
         }
-        var frame = ModelFrame.Build(data, formula);
-        var response = Response.Build(frame, family);
+        FormulaNode? weightsNode = string.IsNullOrWhiteSpace(weights) ? null : new Identifier(weights.Trim(), 0);
+        var frame = ModelFrame.Build(data, formula, weightsNode is null ? [] : [weightsNode]);
+        var response = Response.Build(frame, family, weightsNode);
         var fixedDesign = FixedDesign.Build(frame);
         var random = formula.Random.Select(t => RandomTerm.Build(frame, t)).ToArray();
         double[]? offset = null;

@@ -63,17 +63,24 @@ public sealed class ModelFrame
     /// rows where none is missing.
     /// </summary>
     /// <exception cref="FastMlmException">A variable cannot be evaluated, no row is complete, or a used value is not finite.</exception>
-    public static ModelFrame Build(DataFrame data, ModelFormula formula)
+    public static ModelFrame Build(DataFrame data, ModelFormula formula) => Build(data, formula, []);
+
+    /// <summary>
+    /// As <see cref="Build(DataFrame, ModelFormula)"/>, with further variables outside the formula (a weights column)
+    /// evaluated and kept, and rows missing them dropped too.
+    /// </summary>
+    public static ModelFrame Build(DataFrame data, ModelFormula formula, IReadOnlyList<FormulaNode> extraVariables)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(formula);
+        ArgumentNullException.ThrowIfNull(extraVariables);
 
         // Variables that call cgm(), cwc() or gm() depend on the rows used, so they are evaluated once those are
         // known; until then only where they are missing counts, which is where a column they read is missing.
         var scales = new ScaleParameters();
         var full = new Dictionary<string, Column>(StringComparer.Ordinal);
         var deferred = new Dictionary<string, FormulaNode>(StringComparer.Ordinal);
-        foreach (var node in VariablesOf(formula, response: true, random: true))
+        foreach (var node in VariablesOf(formula, response: true, random: true).Concat(extraVariables))
         {
             var label = node.ToString();
             if (full.ContainsKey(label)) continue;

@@ -39,6 +39,32 @@ public static class ConfidenceIntervals
     }
 
     /// <summary>
+    /// The fixed effects of a GLMM exponentiated with their Wald intervals, exp(β̂ ± z SE): odds ratios under the logit
+    /// link, rate ratios under the log link, hazard ratios under the complementary log-log link.
+    /// </summary>
+    /// <exception cref="ModelException">The model is linear, or its link (probit) gives no ratio.</exception>
+    public static IReadOnlyList<ConfidenceInterval> Exponentiated(FitResult fit, double level = 0.95)
+    {
+        ArgumentNullException.ThrowIfNull(fit);
+        string what = RatioName(fit);
+        return Wald(fit, level).Select(c => new ConfidenceInterval(c.Parameter, what, Math.Exp(c.Estimate), Math.Exp(c.Lower), Math.Exp(c.Upper))).ToArray();
+    }
+
+    /// <summary>What exp(β) is under the fit's link: "odds ratio", "rate ratio" or "hazard ratio".</summary>
+    /// <exception cref="ModelException">The link gives no ratio (identity, probit).</exception>
+    public static string RatioName(FitResult fit)
+    {
+        ArgumentNullException.ThrowIfNull(fit);
+        return fit.Link switch
+        {
+            "logit" => "odds ratio",
+            "log" => "rate ratio",
+            "cloglog" => "hazard ratio",
+            _ => throw new ModelException($"exponentiated coefficients are ratios only under the logit, log or cloglog link; this model's link is {fit.Link}"),
+        };
+    }
+
+    /// <summary>
     /// Profile intervals for every parameter: the random-effect SDs and correlations, σ and the fixed effects. For
     /// each, the criterion (−2 log-likelihood, or the REML criterion of a REML fit) is minimised over all other
     /// parameters with this one held fixed; the limits are where the signed square root of its rise,

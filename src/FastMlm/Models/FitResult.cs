@@ -75,7 +75,10 @@ public sealed class RandomEffectsTable
 /// <param name="HessianPositiveDefinite">Whether the Hessian over the free parameters is positive definite.</param>
 public sealed record ConvergenceCheck(bool Checked, double MaxAbsGradient, double PredictedDecrease, bool HessianPositiveDefinite);
 
-/// <summary>A fitted linear mixed model: the estimates and everything lme4's summary shows.</summary>
+/// <summary>
+/// A fitted linear or generalized linear mixed model: the estimates and everything lme4's summary shows (lmer's or
+/// glmer's).
+/// </summary>
 public sealed class FitResult
 {
     internal FitResult() { }
@@ -98,6 +101,9 @@ public sealed class FitResult
     /// <summary>Quadrature points for GLMMs; null for linear models.</summary>
     public int? Nagq { get; init; }
 
+    /// <summary>Whether this is a generalized linear mixed model (binomial or Poisson).</summary>
+    public bool IsGeneralized => Family != Family.Gaussian;
+
     /// <summary>Observations used.</summary>
     public required int ObservationCount { get; init; }
 
@@ -113,7 +119,7 @@ public sealed class FitResult
     /// <summary>The log-likelihood lme4 reports: the REML log-likelihood for REML fits.</summary>
     public double LogLikelihood => -Criterion / 2;
 
-    /// <summary>Parameters: fixed effects, θ and σ.</summary>
+    /// <summary>Parameters: fixed effects, θ and σ (GLMMs: fixed effects and θ).</summary>
     public required int ParameterCount { get; init; }
 
     /// <summary>AIC from <see cref="LogLikelihood"/>.</summary>
@@ -125,7 +131,7 @@ public sealed class FitResult
     /// <summary>Residual degrees of freedom as lme4 prints them: observations less parameters.</summary>
     public int ResidualDf => ObservationCount - ParameterCount;
 
-    /// <summary>The residual standard deviation σ.</summary>
+    /// <summary>The residual standard deviation σ (1 for binomial and Poisson models, as lme4's <c>sigma()</c>).</summary>
     public required double Sigma { get; init; }
 
     /// <summary>θ in lme4's order (terms by decreasing number of levels, each λ's lower triangle by columns).</summary>
@@ -137,13 +143,13 @@ public sealed class FitResult
     /// <summary>The fixed effects in X's column order.</summary>
     public required IReadOnlyList<FixedEffect> FixedEffects { get; init; }
 
-    /// <summary>vcov(β̂) = σ²(L_X L_X')⁻¹.</summary>
+    /// <summary>vcov(β̂): σ²(L_X L_X')⁻¹ for linear models; for GLMMs twice the β block of the inverse Hessian of the deviance, as glmer (or from RX).</summary>
     public required DenseMatrix FixedEffectsCovariance { get; init; }
 
     /// <summary>X columns dropped as aliased.</summary>
     public required IReadOnlyList<string> DroppedColumns { get; init; }
 
-    /// <summary>Variances, covariances and the residual variance, in lme4's order.</summary>
+    /// <summary>Variances, covariances and the residual variance (none for GLMMs), in lme4's order.</summary>
     public required IReadOnlyList<VarianceComponent> VarCorr { get; init; }
 
     /// <summary>Conditional modes per term, in lme4's order.</summary>
@@ -152,12 +158,20 @@ public sealed class FitResult
     /// <summary>
     /// For models whose terms are all random intercepts, each term's share of the total variance σ²_g/(Σσ²_g + σ²):
     /// the intraclass correlation when there is one term, the variance partition coefficients when there are
-    /// several. Empty for models with random slopes, whose shares depend on the predictors.
+    /// several. Empty for models with random slopes, whose shares depend on the predictors. For binomial GLMMs the
+    /// shares are on the latent scale, σ² being the latent residual variance of the link (π²/3 logit, 1 probit,
+    /// π²/6 cloglog); empty for Poisson models.
     /// </summary>
     public required IReadOnlyList<KeyValuePair<string, double>> IntraclassCorrelations { get; init; }
 
-    /// <summary>Fitted values Xβ̂ + Zb̂ (+ offset), one per observation used.</summary>
+    /// <summary>Fitted values Xβ̂ + Zb̂ (+ offset), one per observation used; for GLMMs on the response scale, μ̂ = g⁻¹(η̂) (a binomial response's probability).</summary>
     public required IReadOnlyList<double> Fitted { get; init; }
+
+    /// <summary>GLMMs: the linear predictor η̂ = Xβ̂ + Zb̂ + offset per observation; null for linear models.</summary>
+    public IReadOnlyList<double>? LinearPredictor { get; init; }
+
+    /// <summary>GLMMs: Pearson residuals (y − μ̂)/√(V(μ̂)/m), which glmer's summary shows as scaled residuals; null for linear models.</summary>
+    public IReadOnlyList<double>? PearsonResiduals { get; init; }
 
     /// <summary>Response less fitted values.</summary>
     public required IReadOnlyList<double> Residuals { get; init; }
@@ -180,7 +194,10 @@ public sealed class FitResult
     /// <summary>The design the model was fitted to: frame, X, the random-effects terms, the response.</summary>
     public required ModelDesign Design { get; init; }
 
-    /// <summary>Fitted by REML or ML, with these settings.</summary>
+    /// <summary>GLMMs: the settings of the fit; null for linear models.</summary>
+    public GlmmOptions? GlmmOptions { get; init; }
+
+    /// <summary>Fitted by REML or ML, with these settings (GLMMs: ML).</summary>
     public required LmmOptions Options { get; init; }
 
     /// <summary>The evaluator of the profiled criterion (inference evaluates it at other θ; not thread-safe).</summary>

@@ -163,16 +163,7 @@ public static class LinearMixedModel
         var terms = model.Terms;
         double sigma2 = s.Sigma * s.Sigma;
 
-        // lme4's group names: a factor's second term is g.1, its third g.2.
-        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
-        var groupNames = new string[terms.Count];
-        for (int t = 0; t < terms.Count; t++)
-        {
-            string name = terms[t].Term.GroupName;
-            int count = seen.GetValueOrDefault(name);
-            groupNames[t] = count == 0 ? name : string.Create(CultureInfo.InvariantCulture, $"{name}.{count}");
-            seen[name] = count + 1;
-        }
+        var groupNames = GroupNames(terms);
 
         var varcorr = new List<VarianceComponent>();
         var tables = new List<RandomEffectsTable>();
@@ -293,10 +284,25 @@ public static class LinearMixedModel
         };
     }
 
-    /// <summary>Position of λ[i,i] in a term's θ (lower triangle by columns).</summary>
-    private static int DiagonalIndex(int i, int q) => (i * q) - (i * (i - 1) / 2);
+    /// <summary>lme4's group names: a factor's second term is g.1, its third g.2.</summary>
+    internal static string[] GroupNames(IReadOnlyList<ProfiledLmm.TermLayout> terms)
+    {
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var groupNames = new string[terms.Count];
+        for (int t = 0; t < terms.Count; t++)
+        {
+            string name = terms[t].Term.GroupName;
+            int count = seen.GetValueOrDefault(name);
+            groupNames[t] = count == 0 ? name : string.Create(CultureInfo.InvariantCulture, $"{name}.{count}");
+            seen[name] = count + 1;
+        }
+        return groupNames;
+    }
 
-    private static KeyValuePair<string, int>[] DistinctGroupCounts(IReadOnlyList<ProfiledLmm.TermLayout> terms)
+    /// <summary>Position of λ[i,i] in a term's θ (lower triangle by columns).</summary>
+    internal static int DiagonalIndex(int i, int q) => (i * q) - (i * (i - 1) / 2);
+
+    internal static KeyValuePair<string, int>[] DistinctGroupCounts(IReadOnlyList<ProfiledLmm.TermLayout> terms)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var list = new List<KeyValuePair<string, int>>();

@@ -25,7 +25,7 @@ namespace FastMlm.Models;
 /// costs the few task objects of that split).
 /// </para>
 /// </remarks>
-internal sealed class ProfiledLmm
+internal sealed partial class ProfiledLmm
 {
     private const int MaxDenseRest = 20_000;
 
@@ -51,7 +51,9 @@ internal sealed class ProfiledLmm
     private readonly double[] _a32t;
     private readonly double[] _a33;
     private readonly int[] _restTermOfRow;
+    private int[] _blockOfObservation = [];
     private readonly double[]? _offset;
+    private readonly double[] _x;
 
     // L, overwritten by each evaluation.
     private readonly double[] _l11;
@@ -64,11 +66,21 @@ internal sealed class ProfiledLmm
     private readonly double[] _restScale;
 
     public ProfiledLmm(ModelDesign design, bool reml)
+        : this(design, reml, fixedEffects: true)
+    {
+    }
+
+    /// <summary>
+    /// The evaluator; without <paramref name="fixedEffects"/> X is left out (p = 0), so that a solve gives the
+    /// random effects alone for a response from which the fixed part has been taken (the conditional modes of a
+    /// GLMM at given β).
+    /// </summary>
+    public ProfiledLmm(ModelDesign design, bool reml, bool fixedEffects)
     {
         ArgumentNullException.ThrowIfNull(design);
         Reml = reml;
         _n = design.ObservationCount;
-        _p = design.Fixed.ColumnCount;
+        _p = fixedEffects ? design.Fixed.ColumnCount : 0;
         _pp1 = _p + 1;
         if (reml && _n <= _p)
         {
@@ -109,7 +121,8 @@ internal sealed class ProfiledLmm
                 $"{_n} observations × {_pp1} columns of [X y] exceed the largest array .NET can hold"));
         }
         var xy = new double[_n * _pp1];
-        design.Fixed.X.Data.AsSpan(0, _n * _p).CopyTo(xy);
+        _x = design.Fixed.X.Data;
+        _x.AsSpan(0, _n * _p).CopyTo(xy);
         var y = xy.AsSpan(_n * _p, _n);
         design.Response.Values.CopyTo(y);
         var offset = design.Offset;
@@ -127,22 +140,21 @@ internal sealed class ProfiledLmm
             for (int r = c; r < _pp1; r++) _a33[(c * _pp1) + r] = Kernels.Dot(xy.AsSpan(r * _n, _n), colC, DenseCholesky.Best);
         }
 
-        _a11 = BuildLeadDiagonal();
-        _a31t = CrossWithXy(_lead, _m1, 0);
+        _a11 = new double[_lead.Levels * _lead.Q * _lead.Q];
+        FillLeadDiagonal([]);
+        _a31t = new double[_m1 * _pp1];
+        CrossWithXy(_lead, _a31t, _m1, 0, []);
         _restTermOfRow = new int[_m2];
         for (int t = 1; t < _terms.Length; t++) _restTermOfRow.AsSpan(_terms[t].Offset, _terms[t].Size).Fill(t);
         _a32t = new double[_m2 * _pp1];
         _a22 = new double[_m2 * _m2];
         if (_m2 > 0)
         {
-            for (int t = 1; t < _terms.Length; t++)
-            {
-                var part = CrossWithXy(_terms[t], _m2, _terms[t].Offset);
-                for (int i = 0; i < part.Length; i++) _a32t[i] += part[i];
-            }
-            BuildRestCrossProducts();
+            for (int t = 1; t < _terms.Length; t++) CrossWithXy(_terms[t], _a32t, _m2, _terms[t].Offset, []);
+            FillRestCrossProducts([]);
         }
         (_blockPtr, _blockRow, _blockTerm, _blockValue, _a21) = BuildLeadRestBlocks();
+        FillLeadRestValues([]);
 
         _l11 = new double[_a11.Length];
         _l31t = new double[_a31t.Length];
@@ -407,7 +419,17 @@ internal sealed class ProfiledLmm
         var lam1 = _lead.Lambda;
 
         // L21: each block λ_k' B λ1, then each of its rows solved against L11 of its level.
-        for (int g = 0; g < _lead.Levels; g++)
+        if (_allScalar)
+        {
+            // One number per block (block e's value at index e): a21 · λ_k λ1 / L11.
+            double l1 = lam1[0];
+            for (int g = 0; g < _lead.Levels; g++)
+            {
+                double d = l1 / _l11[g];
+                for (int e = _blockPtr[g]; e < _blockPtr[g + 1]; e++) _l21[e] = _a21[e] * _terms[_blockTerm[e]].Lambda[0] * d;
+            }
+        }
+        else for (int g = 0; g < _lead.Levels; g++)
         {
             var l11 = _l11.AsSpan(g * qq, qq);
             for (int e = _blockPtr[g]; e < _blockPtr[g + 1]; e++)
@@ -647,52 +669,25 @@ internal sealed class ProfiledLmm
     /// The quantities read off the factorisation at θ (which is evaluated again first): β, its covariance,
     /// σ, the spherical and the actual conditional modes, and the conditional variances of the random effects.
     /// </summary>
-    public Solution Solve(ReadOnlySpan<double> theta)
+    public Solution Solve(ReadOnlySpan<double> theta) => Solve(theta, null);
+
+    /// <summary>
+    /// <see cref="Solve(ReadOnlySpan{double})"/> with the scale σ² given (a GLMM's is 1) rather than estimated from
+    /// the penalised residual sum of squares.
+    /// </summary>
+    public Solution Solve(ReadOnlySpan<double> theta, double? sigmaSquared)
     {
         double value = Evaluate(theta);
         if (!LastFactorizationOk) throw new ModelException("the model's cross-product matrix could not be factored at the estimates (the fixed effects are numerically rank deficient)");
-        int q1 = _lead.Q, qq = q1 * q1;
-        double sigma2 = PenalizedRss / (Reml ? _n - _p : _n);
+        double sigma2 = sigmaSquared ?? PenalizedRss / (Reml ? _n - _p : _n);
 
         var beta = new double[_p];
         var vcov = new DenseMatrix(_p, _p);
         FixedEffects(beta, vcov.Data);
         for (int i = 0; i < vcov.Data.Length; i++) vcov.Data[i] *= sigma2;
-
-        // Spherical modes: L_Z' u = c − L_XZ' β, by back substitution through L22 then L11.
         var u1 = new double[_m1];
         var u2 = new double[_m2];
-        for (int j = 0; j < _m1; j++)
-        {
-            double s = _l31t[(_p * _m1) + j];
-            for (int r = 0; r < _p; r++) s -= _l31t[(r * _m1) + j] * beta[r];
-            u1[j] = s;
-        }
-        for (int j = 0; j < _m2; j++)
-        {
-            double s = _l32t[(_p * _m2) + j];
-            for (int r = 0; r < _p; r++) s -= _l32t[(r * _m2) + j] * beta[r];
-            u2[j] = s;
-        }
-        if (_m2 > 0)
-        {
-            SolveLowerTransposedDense(_l22, _m2, u2);
-            for (int g = 0; g < _lead.Levels; g++)
-            {
-                for (int e = _blockPtr[g]; e < _blockPtr[g + 1]; e++)
-                {
-                    int qe = _terms[_blockTerm[e]].Q, re = _blockRow[e];
-                    var be = _l21.AsSpan(_blockValue[e], qe * q1);
-                    for (int c = 0; c < q1; c++)
-                    {
-                        double s = 0;
-                        for (int a = 0; a < qe; a++) s += be[(c * qe) + a] * u2[re + a];
-                        u1[(g * q1) + c] -= s;
-                    }
-                }
-            }
-        }
-        for (int g = 0; g < _lead.Levels; g++) SmallDense.SolveLowerTransposed(_l11.AsSpan(g * qq, qq), u1.AsSpan(g * q1, q1), q1, q1);
+        SphericalModes(beta, u1, u2);
 
         // Conditional covariance blocks of u: (L_Z L_Z')⁻¹, one q×q block per level of each term.
         var condCov = ConditionalCovariances();
@@ -772,6 +767,46 @@ internal sealed class ProfiledLmm
         if (_offset is not null) for (int i = 0; i < _n; i++) fitted[i] += _offset[i];
 
         return new Solution(value, beta, vcov, Math.Sqrt(sigma2), modes, condVar, fitted, residuals, MlDeviance, RemlCriterion, PenalizedRss);
+    }
+
+    /// <summary>
+    /// The spherical conditional modes from the last factorisation, given β: L_Z' u = c − L_XZ' β by back
+    /// substitution through L22 then L11 (<paramref name="u1"/> the leading term's, <paramref name="u2"/> the rest's).
+    /// </summary>
+    public void SphericalModes(ReadOnlySpan<double> beta, Span<double> u1, Span<double> u2)
+    {
+        int q1 = _lead.Q, qq = q1 * q1;
+        for (int j = 0; j < _m1; j++)
+        {
+            double s = _l31t[(_p * _m1) + j];
+            for (int r = 0; r < _p; r++) s -= _l31t[(r * _m1) + j] * beta[r];
+            u1[j] = s;
+        }
+        for (int j = 0; j < _m2; j++)
+        {
+            double s = _l32t[(_p * _m2) + j];
+            for (int r = 0; r < _p; r++) s -= _l32t[(r * _m2) + j] * beta[r];
+            u2[j] = s;
+        }
+        if (_m2 > 0)
+        {
+            SolveLowerTransposedDense(_l22, _m2, u2);
+            for (int g = 0; g < _lead.Levels; g++)
+            {
+                for (int e = _blockPtr[g]; e < _blockPtr[g + 1]; e++)
+                {
+                    int qe = _terms[_blockTerm[e]].Q, re = _blockRow[e];
+                    var be = _l21.AsSpan(_blockValue[e], qe * q1);
+                    for (int c = 0; c < q1; c++)
+                    {
+                        double s = 0;
+                        for (int a = 0; a < qe; a++) s += be[(c * qe) + a] * u2[re + a];
+                        u1[(g * q1) + c] -= s;
+                    }
+                }
+            }
+        }
+        for (int g = 0; g < _lead.Levels; g++) SmallDense.SolveLowerTransposed(_l11.AsSpan(g * qq, qq), u1.Slice(g * q1, q1), q1, q1);
     }
 
     /// <summary>Diagonal blocks of (L_Z L_Z')⁻¹ per term and level, each q×q column-major.</summary>
@@ -878,31 +913,44 @@ internal sealed class ProfiledLmm
         return result;
     }
 
-    private double[] BuildLeadDiagonal()
+    /// <summary>A11 = Σ_i w_i z_i z_i' per level of the leading term (w empty: unit weights).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void FillLeadDiagonal(ReadOnlySpan<double> w)
     {
         int q = _lead.Q;
-        var a = new double[_lead.Levels * q * q];
+        var a = _a11;
+        Array.Clear(a);
         var codes = _lead.Codes;
         var z = _lead.Z;
+        bool weighted = !w.IsEmpty;
+        if (q == 1)
+        {
+            for (int i = 0; i < _n; i++) a[codes[i]] += weighted ? w[i] * z[i] * z[i] : z[i] * z[i];
+            return;
+        }
         for (int i = 0; i < _n; i++)
         {
             int off = codes[i] * q * q;
+            double wi = weighted ? w[i] : 1;
             for (int c = 0; c < q; c++)
             {
-                double zc = z[(c * _n) + i];
+                double zc = wi * z[(c * _n) + i];
                 for (int r = 0; r < q; r++) a[off + (c * q) + r] += z[(r * _n) + i] * zc;
             }
         }
-        return a;
     }
 
-    /// <summary>Z_term' [X y] into a (rows × (p+1)) column-major array, the term's columns starting at rowOffset.</summary>
-    private double[] CrossWithXy(TermLayout term, int rows, int rowOffset)
+    /// <summary>
+    /// Adds Z_term' [X y] to <paramref name="result"/> (rows × (p+1), column-major, the term's columns starting at
+    /// rowOffset); with <paramref name="sqrtW"/> the rows of Z are scaled by it ([X y] is already weighted).
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void CrossWithXy(TermLayout term, double[] result, int rows, int rowOffset, ReadOnlySpan<double> sqrtW)
     {
         int q = term.Q;
-        var result = new double[rows * _pp1];
         var codes = term.Codes;
         var z = term.Z;
+        bool weighted = !sqrtW.IsEmpty;
         for (int r = 0; r < _pp1; r++)
         {
             var xr = Xy.AsSpan(r * _n, _n);
@@ -910,18 +958,28 @@ internal sealed class ProfiledLmm
             for (int k = 0; k < q; k++)
             {
                 var zk = z.AsSpan(k * _n, _n);
-                for (int i = 0; i < _n; i++) dst[rowOffset + (codes[i] * q) + k] += zk[i] * xr[i];
+                if (weighted)
+                {
+                    for (int i = 0; i < _n; i++) dst[rowOffset + (codes[i] * q) + k] += zk[i] * sqrtW[i] * xr[i];
+                }
+                else
+                {
+                    for (int i = 0; i < _n; i++) dst[rowOffset + (codes[i] * q) + k] += zk[i] * xr[i];
+                }
             }
         }
-        return result;
     }
 
-    private void BuildRestCrossProducts()
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void FillRestCrossProducts(ReadOnlySpan<double> w)
     {
         // A22 over all pairs of rest terms, both triangles (observation by observation: n·(Σq)² work).
-        var rows = new int[_terms.Length];
+        Array.Clear(_a22);
+        bool weighted = !w.IsEmpty;
+        Span<int> rows = _terms.Length <= 64 ? stackalloc int[_terms.Length] : new int[_terms.Length];
         for (int i = 0; i < _n; i++)
         {
+            double wi = weighted ? w[i] : 1;
             for (int t = 1; t < _terms.Length; t++) rows[t] = _terms[t].Offset + (_terms[t].Codes[i] * _terms[t].Q);
             for (int t = 1; t < _terms.Length; t++)
             {
@@ -931,7 +989,7 @@ internal sealed class ProfiledLmm
                     var ts = _terms[s];
                     for (int b = 0; b < ts.Q; b++)
                     {
-                        double zb = ts.Z[(b * _n) + i];
+                        double zb = wi * ts.Z[(b * _n) + i];
                         if (zb == 0) continue;
                         int col = (rows[s] + b) * _m2;
                         for (int a = 0; a < tt.Q; a++) _a22[col + rows[t] + a] += tt.Z[(a * _n) + i] * zb;
@@ -975,25 +1033,43 @@ internal sealed class ProfiledLmm
             valueCount += _terms[blockTerm[e]].Q * _lead.Q;
         }
         for (int g = 0; g < levels; g++) ptr[g + 1] += ptr[g];
-        var values = new double[valueCount];
+        return (ptr, blockRow, blockTerm, blockValue, new double[valueCount]);
+    }
+
+    /// <summary>Where observation i's contribution of rest term t goes in A21's values.</summary>
+    private int BlockOfObservation(int i, int t)
+    {
+        int restTerms = _terms.Length - 1;
+        if (_blockOfObservation.Length > 0) return _blockOfObservation[(i * restTerms) + t - 1];
+        int g = _lead.Codes[i];
+        int row = _terms[t].Offset + (_terms[t].Codes[i] * _terms[t].Q);
+        return _blockValue[Array.BinarySearch(_blockRow, _blockPtr[g], _blockPtr[g + 1] - _blockPtr[g], row)];
+    }
+
+    /// <summary>A21's blocks: Σ_i w_i z_rest,i z_lead,i' over the observations of each pair of levels (w empty: unit weights).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void FillLeadRestValues(ReadOnlySpan<double> w)
+    {
+        if (_m2 == 0) return;
+        var values = _a21;
+        Array.Clear(values);
         int q1 = _lead.Q;
+        bool weighted = !w.IsEmpty;
         for (int i = 0; i < _n; i++)
         {
-            int g = leadCodes[i];
+            double wi = weighted ? w[i] : 1;
             for (int t = 1; t < _terms.Length; t++)
             {
                 var term = _terms[t];
-                int row = term.Offset + (term.Codes[i] * term.Q);
-                int e = Array.BinarySearch(blockRow, ptr[g], ptr[g + 1] - ptr[g], row);
+                int at = BlockOfObservation(i, t);
                 int qk = term.Q;
                 for (int c = 0; c < q1; c++)
                 {
-                    double zc = _lead.Z[(c * _n) + i];
-                    for (int a = 0; a < qk; a++) values[blockValue[e] + (c * qk) + a] += term.Z[(a * _n) + i] * zc;
+                    double zc = wi * _lead.Z[(c * _n) + i];
+                    for (int a = 0; a < qk; a++) values[at + (c * qk) + a] += term.Z[(a * _n) + i] * zc;
                 }
             }
         }
-        return (ptr, blockRow, blockTerm, blockValue, values);
     }
 
     /// <summary>One random-effects term as the factorisation sees it.</summary>

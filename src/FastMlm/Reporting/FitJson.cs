@@ -80,7 +80,8 @@ public static class FitJson
         Number(w, "AIC", fit.Aic);
         Number(w, "BIC", fit.Bic);
         w.WriteNumber("df", fit.ParameterCount);
-        Number(w, "sigma", fit.Sigma);
+        if (fit.IsGeneralized) w.WriteNull("sigma"); // binomial and Poisson models have no residual scale
+        else Number(w, "sigma", fit.Sigma);
         w.WriteStartArray("theta");
         foreach (double t in fit.Theta) Value(w, t);
         w.WriteEndArray();
@@ -165,6 +166,22 @@ public static class FitJson
             }
             w.WriteEndArray();
         }
+        if (extras?.Ratios is { } ratios)
+        {
+            w.WriteNumber("ratio_level", extras.Level);
+            w.WriteStartArray("exp");
+            foreach (var c in ratios)
+            {
+                w.WriteStartObject();
+                w.WriteString("term", c.Parameter);
+                w.WriteString("description", c.Description);
+                Number(w, "estimate", c.Estimate);
+                Number(w, "lower", c.Lower);
+                Number(w, "upper", c.Upper);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }
         w.WriteEndObject();
     }
 
@@ -186,4 +203,5 @@ public static class FitJson
 /// <param name="Intervals">Confidence intervals, or null.</param>
 /// <param name="Method">How the intervals were computed.</param>
 /// <param name="Level">Their level.</param>
-public sealed record FitJsonExtras(IReadOnlyList<SatterthwaiteTest>? Satterthwaite, IReadOnlyList<ConfidenceInterval>? Intervals, IntervalMethod Method, double Level);
+/// <param name="Ratios">Exponentiated fixed effects with Wald intervals (GLMMs' odds or rate ratios), or null.</param>
+public sealed record FitJsonExtras(IReadOnlyList<SatterthwaiteTest>? Satterthwaite, IReadOnlyList<ConfidenceInterval>? Intervals, IntervalMethod Method, double Level, IReadOnlyList<ConfidenceInterval>? Ratios = null);

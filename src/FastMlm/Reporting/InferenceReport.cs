@@ -122,6 +122,21 @@ public static class InferenceReport
         return sb.ToString();
     }
 
+    /// <summary>Exponentiated fixed effects (odds, rate or hazard ratios) with their Wald intervals.</summary>
+    public static string DescribeRatios(IReadOnlyList<ConfidenceInterval> ratios, double level)
+    {
+        ArgumentNullException.ThrowIfNull(ratios);
+        string what = ratios.Count == 0 ? "ratio" : ratios[0].Description;
+        var sb = new StringBuilder(string.Create(s_inv, $"{char.ToUpperInvariant(what[0])}{what[1..]}s (exp of the fixed effects) with {level * 100:0.##}% Wald intervals:\n"));
+        string lo = string.Create(s_inv, $"{(1 - level) / 2 * 100:0.###} %"), hi = string.Create(s_inv, $"{(1 + level) / 2 * 100:0.###} %");
+        var est = RFormat.Format(ratios.Select(r => r.Estimate).ToArray(), 4);
+        var lower = RFormat.Format(ratios.Select(r => r.Lower).ToArray(), 4);
+        var upper = RFormat.Format(ratios.Select(r => r.Upper).ToArray(), 4);
+        var cells = ratios.Select((r, i) => new[] { est[i].Trim(), lower[i].Trim(), upper[i].Trim() }).ToArray();
+        WriteTable(sb, ratios.Select(r => r.Parameter).ToArray(), [what, lo, hi], cells, leftAlignLast: false);
+        return sb.ToString();
+    }
+
     /// <summary>ICC / VPC lines with intervals, and R².</summary>
     public static string Describe(IReadOnlyList<VarianceShare> shares, RSquared r2, double level)
     {

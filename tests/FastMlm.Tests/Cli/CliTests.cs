@@ -27,8 +27,11 @@ public sealed class CliTests
         var (code, output, err) = Run("demo");
         Assert.Equal(0, code);
         Assert.Equal("", err);
-        Assert.Equal(12, output.Split("== ").Length - 1); // nine models, two likelihood-ratio tables, the ICC
-        Assert.Equal(9, output.Split("Fixed effects:").Length - 1);
+        Assert.Equal(13, output.Split("== ").Length - 1); // nine linear models, two likelihood-ratio tables, the ICC, the logistic model
+        Assert.Equal(10, output.Split("Fixed effects:").Length - 1);
+        Assert.Contains("== cbpp: multilevel logistic regression", output);
+        Assert.Contains(" Family: binomial  ( logit )", output);
+        Assert.Contains("Odds ratios (exp of the fixed effects) with 95% Wald intervals:", output);
         Assert.Contains("Formula: Reaction ~ Days + (Days | Subject)", output);
         Assert.Contains(" cask:batch (Intercept)", output);
         Assert.Contains("Number of obs: 144, groups:  plate, 24; sample, 6", output);
@@ -116,15 +119,6 @@ public sealed class CliTests
         Assert.Equal(2, code);
         AssertOneLineError(err);
         Assert.Contains("'/nonexistent-fastmlm' does not exist", err);
-    }
-
-    [Fact]
-    public void Fit_BinomialFamily_SaysGlmmsAreNotFittedYet()
-    {
-        var (code, _, err) = Run("fit", "--data", "cbpp", "--formula", "cbind(incidence, size - incidence) ~ period + (1 | herd)", "--family", "binomial");
-        Assert.Equal(1, code);
-        AssertOneLineError(err);
-        Assert.Contains("binomial", err);
     }
 
     [Fact]
