@@ -36,53 +36,10 @@ internal static class GlmmAssembly
         var model = a.Engine;
         var theta = model.ReportedTheta(a.InternalTheta);
         var terms = model.Terms;
-        var groupNames = LinearMixedModel.GroupNames(terms);
         var messages = a.Messages;
 
-        var varcorr = new List<VarianceComponent>();
-        var tables = new List<RandomEffectsTable>();
-        bool singular = false;
-        var singularParts = new List<string>();
-        for (int t = 0; t < terms.Count; t++)
-        {
-            var term = terms[t];
-            int q = term.Q;
-            var lam = term.Lambda;
-            term.SetLambda(theta);
-            var cov = new double[q * q];
-            for (int i = 0; i < q; i++)
-            {
-                for (int j = 0; j <= i; j++)
-                {
-                    double v = 0;
-                    for (int c = 0; c <= j; c++) v += lam[(c * q) + i] * lam[(c * q) + j];
-                    cov[(j * q) + i] = cov[(i * q) + j] = v;
-                }
-            }
-            var names = term.Term.ColumnNames;
-            for (int i = 0; i < q; i++) varcorr.Add(new VarianceComponent(groupNames[t], names[i], null, cov[(i * q) + i], Math.Sqrt(cov[(i * q) + i])));
-            for (int i = 0; i < q; i++)
-            {
-                for (int j = i + 1; j < q; j++)
-                {
-                    double c = cov[(j * q) + i];
-                    double denom = Math.Sqrt(cov[(i * q) + i] * cov[(j * q) + j]);
-                    varcorr.Add(new VarianceComponent(groupNames[t], names[i], names[j], c, denom > 0 ? c / denom : double.NaN));
-                }
-            }
-            for (int i = 0; i < q; i++)
-            {
-                if (a.InternalTheta[term.ThetaOffset + LinearMixedModel.DiagonalIndex(i, q)] < a.Options.SingularTolerance)
-                {
-                    singular = true;
-                    double sd = Math.Sqrt(cov[(i * q) + i]);
-                    singularParts.Add(sd < a.Options.SingularTolerance
-                        ? $"the variance of {names[i]} in {groupNames[t]} is estimated as zero"
-                        : $"the random effects of {groupNames[t]} are perfectly correlated (covariance matrix not of full rank)");
-                }
-            }
-            tables.Add(new RandomEffectsTable(groupNames[t], term.Term.GroupName, names, term.Term.Grouping.Levels, a.Solution.Modes[t], a.Solution.ConditionalVariances[t], term.FormulaIndex));
-        }
+        var (varcorr, tables, singularParts) = LinearMixedModel.DescribeRandomEffects(model, theta, a.InternalTheta, 1.0, a.Options.SingularTolerance, a.Solution.Modes, a.Solution.ConditionalVariances);
+        bool singular = singularParts.Count > 0;
         if (singular) messages.Add("boundary (singular) fit: " + string.Join("; ", singularParts.Distinct(StringComparer.Ordinal)));
 
         var fixedNames = design.Fixed.ColumnNames;

@@ -163,54 +163,8 @@ public static class LinearMixedModel
         var terms = model.Terms;
         double sigma2 = s.Sigma * s.Sigma;
 
-        var groupNames = GroupNames(terms);
-
-        var varcorr = new List<VarianceComponent>();
-        var tables = new List<RandomEffectsTable>();
-        bool singular = false;
-        var singularParts = new List<string>();
-        for (int t = 0; t < terms.Count; t++)
-        {
-            var term = terms[t];
-            int q = term.Q;
-            var lam = term.Lambda;
-            term.SetLambda(theta);
-            var cov = new double[q * q];
-            for (int i = 0; i < q; i++)
-            {
-                for (int j = 0; j <= i; j++)
-                {
-                    double v = 0;
-                    for (int c = 0; c <= j; c++) v += lam[(c * q) + i] * lam[(c * q) + j];
-                    cov[(j * q) + i] = cov[(i * q) + j] = sigma2 * v;
-                }
-            }
-            var names = term.Term.ColumnNames;
-            for (int i = 0; i < q; i++) varcorr.Add(new VarianceComponent(groupNames[t], names[i], null, cov[(i * q) + i], Math.Sqrt(cov[(i * q) + i])));
-            for (int i = 0; i < q; i++)
-            {
-                for (int j = i + 1; j < q; j++)
-                {
-                    double c = cov[(j * q) + i];
-                    double denom = Math.Sqrt(cov[(i * q) + i] * cov[(j * q) + j]);
-                    varcorr.Add(new VarianceComponent(groupNames[t], names[i], names[j], c, denom > 0 ? c / denom : double.NaN));
-                }
-            }
-            for (int i = 0; i < q; i++)
-            {
-                // lme4's rule on the diagonal of λ, taken on the engine's rescaled columns so that a predictor in
-                // micro-units is not called singular for its units alone (the same as lme4's when nothing is rescaled).
-                if (internalTheta[term.ThetaOffset + DiagonalIndex(i, q)] < options.SingularTolerance)
-                {
-                    singular = true;
-                    double sd = Math.Sqrt(cov[(i * q) + i]);
-                    singularParts.Add(sd < options.SingularTolerance * s.Sigma
-                        ? $"the variance of {names[i]} in {groupNames[t]} is estimated as zero"
-                        : $"the random effects of {groupNames[t]} are perfectly correlated (covariance matrix not of full rank)");
-                }
-            }
-            tables.Add(new RandomEffectsTable(groupNames[t], term.Term.GroupName, names, term.Term.Grouping.Levels, s.Modes[t], s.ConditionalVariances[t], term.FormulaIndex));
-        }
+        var (varcorr, tables, singularParts) = DescribeRandomEffects(model, theta, internalTheta, s.Sigma, options.SingularTolerance, s.Modes, s.ConditionalVariances);
+        bool singular = singularParts.Count > 0;
         varcorr.Add(new VarianceComponent("Residual", null, null, sigma2, s.Sigma));
         if (singular)
         {
@@ -282,6 +236,65 @@ public static class LinearMixedModel
             Engine = model,
             InternalTheta = (double[])internalTheta.Clone(),
         };
+    }
+
+    /// <summary>
+    /// The random-effects part of a result, shared by linear and generalized fits: per term (lme4's order) its
+    /// VarCorr rows — variances σ²(λλ')_ii with their SDs, then covariances with their correlations — its table of
+    /// conditional modes, and a description of each boundary found by lme4's rule (a diagonal of λ̃ below the
+    /// tolerance, judged on the engine's rescaled columns). <paramref name="sigma"/> is 1 for families without a scale.
+    /// </summary>
+    internal static (List<VarianceComponent> VarCorr, List<RandomEffectsTable> Tables, List<string> SingularParts) DescribeRandomEffects(
+        ProfiledLmm model, double[] reportedTheta, IReadOnlyList<double> internalTheta, double sigma, double singularTolerance, double[][] modes, double[][] conditionalVariances)
+    {
+        var terms = model.Terms;
+        var groupNames = GroupNames(terms);
+        double sigma2 = sigma * sigma;
+        var varcorr = new List<VarianceComponent>();
+        var tables = new List<RandomEffectsTable>();
+        var singularParts = new List<string>();
+        for (int t = 0; t < terms.Count; t++)
+        {
+            var term = terms[t];
+            int q = term.Q;
+            var lam = term.Lambda;
+            term.SetLambda(reportedTheta);
+            var cov = new double[q * q];
+            for (int i = 0; i < q; i++)
+            {
+                for (int j = 0; j <= i; j++)
+                {
+                    double v = 0;
+                    for (int c = 0; c <= j; c++) v += lam[(c * q) + i] * lam[(c * q) + j];
+                    cov[(j * q) + i] = cov[(i * q) + j] = sigma2 * v;
+                }
+            }
+            var names = term.Term.ColumnNames;
+            for (int i = 0; i < q; i++) varcorr.Add(new VarianceComponent(groupNames[t], names[i], null, cov[(i * q) + i], Math.Sqrt(cov[(i * q) + i])));
+            for (int i = 0; i < q; i++)
+            {
+                for (int j = i + 1; j < q; j++)
+                {
+                    double c = cov[(j * q) + i];
+                    double denom = Math.Sqrt(cov[(i * q) + i] * cov[(j * q) + j]);
+                    varcorr.Add(new VarianceComponent(groupNames[t], names[i], names[j], c, denom > 0 ? c / denom : double.NaN));
+                }
+            }
+            for (int i = 0; i < q; i++)
+            {
+                // lme4's rule on the diagonal of λ, taken on the engine's rescaled columns so that a predictor in
+                // micro-units is not called singular for its units alone (the same as lme4's when nothing is rescaled).
+                if (internalTheta[term.ThetaOffset + DiagonalIndex(i, q)] < singularTolerance)
+                {
+                    double sd = Math.Sqrt(cov[(i * q) + i]);
+                    singularParts.Add(sd < singularTolerance * sigma
+                        ? $"the variance of {names[i]} in {groupNames[t]} is estimated as zero"
+                        : $"the random effects of {groupNames[t]} are perfectly correlated (covariance matrix not of full rank)");
+                }
+            }
+            tables.Add(new RandomEffectsTable(groupNames[t], term.Term.GroupName, names, term.Term.Grouping.Levels, modes[t], conditionalVariances[t], term.FormulaIndex));
+        }
+        return (varcorr, tables, singularParts);
     }
 
     /// <summary>lme4's group names: a factor's second term is g.1, its third g.2.</summary>
