@@ -73,10 +73,8 @@ public sealed class LikelihoodRatioBootstrapJob : IBatchJob
     private static (double Deviance, bool Converged) Refit(ProfiledLmm engine, double[] y, double[] start)
     {
         engine.SetResponse(y);
-        var upper = new double[engine.ThetaLength];
-        Array.Fill(upper, double.PositiveInfinity);
-        var opt = Bobyqa.Minimize(engine.Evaluate, start, engine.Lower, upper, LinearMixedModel.DefaultOptimizer);
-        return (opt.Value, opt.Status is OptimizerStatus.Converged or OptimizerStatus.FunctionToleranceReached or OptimizerStatus.XToleranceReached);
+        var opt = engine.Minimize(start, LinearMixedModel.DefaultOptimizer);
+        return (opt.Value, opt.Converged);
     }
 
     /// <summary>The bootstrap p-value from the replicates' statistics: (1 + #{LRT* ≥ LRT})/(1 + N).</summary>

@@ -108,15 +108,12 @@ public sealed class ResponsesJob : IBatchJob
     private BatchRow Refit(ProfiledLmm engine, int index, string name, double[] y)
     {
         engine.SetResponse(y);
-        var upper = new double[engine.ThetaLength];
-        Array.Fill(upper, double.PositiveInfinity);
-        var opt = Bobyqa.Minimize(engine.Evaluate, engine.Start, engine.Lower, upper, _options.Optimizer ?? LinearMixedModel.DefaultOptimizer);
-        engine.Evaluate(opt.X);
+        var opt = engine.Minimize(engine.Start, _options.Optimizer ?? LinearMixedModel.DefaultOptimizer);
         int n = engine.N, p = engine.P, k = engine.ThetaLength;
         var beta = new double[p];
         var unscaled = new double[p * p];
         engine.FixedEffects(beta, unscaled);
-        double sigma2 = engine.PenalizedRss / (_options.Reml ? n - p : n);
+        double sigma2 = engine.ResidualVariance;
         int npar = p + k + 1;
         var values = _layout.Empty();
         _layout.Set(values, "objective", opt.Value);
@@ -134,9 +131,9 @@ public sealed class ResponsesJob : IBatchJob
         for (int i = 0; i <= k; i++) _layout.Set(values, _varianceColumns[i], phi[i]);
 
         var messages = new List<string>();
-        bool converged = opt.Status is OptimizerStatus.Converged or OptimizerStatus.FunctionToleranceReached or OptimizerStatus.XToleranceReached;
+        bool converged = opt.Converged;
         if (!converged) messages.Add($"the optimizer did not converge: {opt.Message}");
-        bool singular = engine.Terms.Any(t => Enumerable.Range(0, t.Q).Any(i => opt.X[t.ThetaOffset + (i * t.Q) - (i * (i - 1) / 2)] < _options.SingularTolerance));
+        bool singular = engine.Terms.Any(t => Enumerable.Range(0, t.Q).Any(i => opt.X[t.ThetaOffset + LinearMixedModel.DiagonalIndex(i, t.Q)] < _options.SingularTolerance));
         if (singular) messages.Add("boundary (singular) fit");
         return new BatchRow(index, name, converged, values, string.Join("; ", messages), null);
     }

@@ -279,31 +279,8 @@ public sealed class ModelFrame
     {
         ArgumentNullException.ThrowIfNull(formula);
         var names = new List<string>();
-        foreach (var node in VariablesOf(formula, response: false, random: randomEffects)) CollectColumns(node, names);
+        foreach (var node in VariablesOf(formula, response: false, random: randomEffects)) ModelFormula.CollectIdentifiers(node, names);
         return names.Distinct(StringComparer.Ordinal).ToArray();
-    }
-
-    private static void CollectColumns(FormulaNode node, List<string> names)
-    {
-        switch (node)
-        {
-            case Identifier id when id.Name.Length > 0:
-                names.Add(id.Name);
-                break;
-            case BinaryNode b:
-                CollectColumns(b.Left, names);
-                CollectColumns(b.Right, names);
-                break;
-            case UnaryNode u:
-                CollectColumns(u.Operand, names);
-                break;
-            case ParenNode p:
-                CollectColumns(p.Inner, names);
-                break;
-            case CallNode c:
-                foreach (var a in c.Arguments) CollectColumns(a, names);
-                break;
-        }
     }
 
     /// <summary>The response's variables: the arguments of <c>cbind(...)</c>, or the response expression itself.</summary>

@@ -190,7 +190,8 @@ public sealed class ModelFormula
         }
     }
 
-    private static void CollectIdentifiers(FormulaNode node, List<string> names)
+    /// <summary>Adds the column names an expression reads (every identifier, in order, repeats included).</summary>
+    internal static void CollectIdentifiers(FormulaNode node, List<string> names)
     {
         switch (node)
         {

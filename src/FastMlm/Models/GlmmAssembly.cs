@@ -56,7 +56,7 @@ internal static class GlmmAssembly
         }
 
         var opt = a.Optimizer;
-        bool optimizerOk = opt.Status is OptimizerStatus.Converged or OptimizerStatus.FunctionToleranceReached or OptimizerStatus.XToleranceReached;
+        bool optimizerOk = opt.Converged;
         if (!optimizerOk) messages.Add($"the optimizer did not converge: {opt.Message} (after {a.Evaluations} evaluations)");
         bool checkOk = true;
         var check = a.Check;

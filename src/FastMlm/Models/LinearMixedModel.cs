@@ -64,9 +64,7 @@ public static class LinearMixedModel
         var clock = Stopwatch.StartNew();
         var model = new ProfiledLmm(design, options.Reml);
         var optimizer = options.Optimizer ?? DefaultOptimizer;
-        var upper = new double[model.ThetaLength];
-        Array.Fill(upper, double.PositiveInfinity);
-        var opt = Bobyqa.Minimize(model.Evaluate, model.Start, model.Lower, upper, optimizer);
+        var opt = model.Minimize(model.Start, optimizer);
         var theta = opt.X;
 
         // Tiny diagonal values are boundary values: lme4 sets them to zero before reporting; do the same when it does not hurt.
@@ -182,7 +180,7 @@ public static class LinearMixedModel
             foreach (var v in varcorr.Where(v => v.Group != "Residual")) iccs.Add(new(v.Group, v.Value / total));
         }
 
-        bool optimizerOk = opt.Status is OptimizerStatus.Converged or OptimizerStatus.FunctionToleranceReached or OptimizerStatus.XToleranceReached;
+        bool optimizerOk = opt.Converged;
         if (!optimizerOk)
         {
             messages.Add($"the optimizer did not converge: {opt.Message} (after {opt.Evaluations} evaluations)");

@@ -1,5 +1,6 @@
 using FastMlm.Design;
 using FastMlm.LinearAlgebra;
+using FastMlm.Optimization;
 
 namespace FastMlm.Models;
 
@@ -331,6 +332,22 @@ internal sealed partial class ProfiledLmm
         for (int i = 0; i < _n; i++) y[i] += sigma * normal();
         if (_offset is not null) for (int i = 0; i < _n; i++) y[i] += _offset[i];
     }
+
+    /// <summary>
+    /// Minimises the profiled criterion over θ from <paramref name="start"/> (θ's lower bounds, no upper ones) and
+    /// leaves the factorisation at the optimum, so that β, σ and the rest can be read off it.
+    /// </summary>
+    public OptimizationResult Minimize(ReadOnlySpan<double> start, BobyqaOptions options)
+    {
+        var upper = new double[ThetaLength];
+        Array.Fill(upper, double.PositiveInfinity);
+        var opt = Bobyqa.Minimize(Evaluate, start, Lower, upper, options);
+        Evaluate(opt.X);
+        return opt;
+    }
+
+    /// <summary>σ̂² at the last evaluation: the penalised RSS over n − p (REML) or n (ML).</summary>
+    public double ResidualVariance => PenalizedRss / (Reml ? _n - _p : _n);
 
     /// <summary>What a failed evaluation returns: finite, and far above any deviance.</summary>
     public const double FailedValue = 1e300;
@@ -679,7 +696,7 @@ internal sealed partial class ProfiledLmm
     {
         double value = Evaluate(theta);
         if (!LastFactorizationOk) throw new ModelException("the model's cross-product matrix could not be factored at the estimates (the fixed effects are numerically rank deficient)");
-        double sigma2 = sigmaSquared ?? PenalizedRss / (Reml ? _n - _p : _n);
+        double sigma2 = sigmaSquared ?? ResidualVariance;
 
         var beta = new double[_p];
         var vcov = new DenseMatrix(_p, _p);

@@ -56,7 +56,11 @@ public enum OptimizerStatus
 /// <param name="Evaluations">Evaluations of f.</param>
 /// <param name="Status">Why it stopped.</param>
 /// <param name="Message">The same in words.</param>
-public sealed record OptimizationResult(double[] X, double Value, int Evaluations, OptimizerStatus Status, string Message);
+public sealed record OptimizationResult(double[] X, double Value, int Evaluations, OptimizerStatus Status, string Message)
+{
+    /// <summary>Whether it stopped at a minimum: the trust region shrank to its end, or a step's change fell below the f or x tolerance.</summary>
+    public bool Converged => Status is OptimizerStatus.Converged or OptimizerStatus.FunctionToleranceReached or OptimizerStatus.XToleranceReached;
+}
 
 /// <summary>
 /// Powell's BOBYQA (2009): derivative-free minimisation subject to bounds. A quadratic model interpolates f at

@@ -166,18 +166,15 @@ public static class ParametricBootstrap
         var y = new double[engine.N];
         engine.Simulate(thetaHat, betaHat, fit.Sigma, rng.NextNormal, y);
         engine.SetResponse(y);
-        var upper = new double[k];
-        Array.Fill(upper, double.PositiveInfinity);
-        var opt = Bobyqa.Minimize(engine.Evaluate, thetaHat, engine.Lower, upper, s_refit);
-        engine.Evaluate(opt.X);
+        var opt = engine.Minimize(thetaHat, s_refit);
         var beta = new double[p];
         var unscaled = new double[p * p];
         engine.FixedEffects(beta, unscaled);
-        double sigma = Math.Sqrt(engine.PenalizedRss / (fit.Reml ? engine.N - p : engine.N));
+        double sigma = Math.Sqrt(engine.ResidualVariance);
         var reported = engine.ReportedTheta(opt.X);
         var variance = new double[k + 1];
         VarianceParameters.FromTheta(fit.RandomEffects.Select(t => t.Columns.Count).ToArray(), reported, sigma, variance);
-        bool converged = opt.Status is OptimizerStatus.Converged or OptimizerStatus.FunctionToleranceReached or OptimizerStatus.XToleranceReached;
+        bool converged = opt.Converged;
         return new ReplicateResult(beta, variance, reported, opt.Value, converged);
     }
 }
