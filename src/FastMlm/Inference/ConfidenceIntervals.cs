@@ -143,7 +143,7 @@ public static class ConfidenceIntervals
 
     internal static void CheckLevel(double level)
     {
-        if (!(level > 0 && level < 1)) throw new ArgumentOutOfRangeException(nameof(level), level, "the confidence level must lie between 0 and 1");
+        if (!(level > 0 && level < 1)) throw new ArgumentOutOfRangeException(nameof(level), level, "the confidence level must lie strictly between 0 and 1");
     }
 
     internal static string Name(int index) => string.Create(CultureInfo.InvariantCulture, $".sig{index + 1:00}");

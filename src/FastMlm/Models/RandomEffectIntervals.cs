@@ -26,7 +26,7 @@ public static class RandomEffectIntervals
     public static IReadOnlyList<RandomEffectInterval> Compute(FitResult fit, double level = 0.95)
     {
         ArgumentNullException.ThrowIfNull(fit);
-        if (!(level > 0 && level < 1)) throw new ArgumentOutOfRangeException(nameof(level), level, "the level must lie strictly between 0 and 1");
+        Inference.ConfidenceIntervals.CheckLevel(level);
         double z = Inference.Distributions.NormalQuantile((1 + level) / 2);
         var list = new List<RandomEffectInterval>();
         foreach (var table in fit.RandomEffects)
