@@ -108,7 +108,7 @@ public sealed class ResponsesJob : IBatchJob
     private BatchRow Refit(ProfiledLmm engine, int index, string name, double[] y)
     {
         engine.SetResponse(y);
-        var opt = engine.Minimize(engine.Start, _options.Optimizer ?? LinearMixedModel.DefaultOptimizer);
+        var opt = engine.Minimize(engine.StartFor(y), _options.Optimizer ?? LinearMixedModel.DefaultOptimizer);
         int n = engine.N, p = engine.P, k = engine.ThetaLength;
         var beta = new double[p];
         var unscaled = new double[p * p];

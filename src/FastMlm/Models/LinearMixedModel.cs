@@ -64,7 +64,7 @@ public static class LinearMixedModel
         var clock = Stopwatch.StartNew();
         var model = new ProfiledLmm(design, options.Reml);
         var optimizer = options.Optimizer ?? DefaultOptimizer;
-        var opt = model.Minimize(model.Start, optimizer);
+        var opt = model.Minimize(model.StartFor(design.Response.Values), optimizer);
         var theta = opt.X;
 
         // Tiny diagonal values are boundary values: lme4 sets them to zero before reporting; do the same when it does not hurt.

@@ -205,8 +205,9 @@ internal sealed partial class ProfiledLmm
     public double[] Lower { get; }
 
     /// <summary>
-    /// The start: identity λ for every term, which is lme4's start unless a column was rescaled (then it is the
-    /// identity on the rescaled columns, a better-scaled start than lme4's).
+    /// Identity λ for every term: lme4's start for models with a vector term (on rescaled columns the identity on
+    /// those, a better-scaled start than lme4's). Fits start from <see cref="StartFor"/>, which is lme4's start for
+    /// models of random intercepts too.
     /// </summary>
     public double[] Start { get; }
 
