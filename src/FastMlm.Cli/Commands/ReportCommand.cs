@@ -1,7 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
-using FastMlm.Formulas;
-using FastMlm.Models;
 using FastMlm.Plots;
 using FastMlm.Reporting;
 
@@ -13,13 +10,8 @@ internal static class ReportCommand
     public static Command Create(CliContext context)
     {
         var inputs = new ModelInputs();
-        var formulas = new Option<string[]>("--formula", "-f")
-        {
-            Description = "A model; give several (--formula F1 --formula F2 ...) to compare them by likelihood-ratio tests.",
-            Required = true,
-            Arity = ArgumentArity.OneOrMore,
-        };
-        var names = new Option<string?>("--names") { Description = "Labels for the models, comma-separated, in the order given (default m1, m2, ...)." };
+        var formulas = ModelInputs.FormulasOption("A model; give several (--formula F1 --formula F2 ...) to compare them by likelihood-ratio tests.");
+        var names = ModelInputs.NamesOption();
         var level = new Option<double>("--level") { Description = "Confidence level of the intervals.", DefaultValueFactory = _ => 0.95 };
         var output = new Option<string>("--out", "-o") { Description = "The page: FILE.html (written whole or not at all).", Required = true, HelpName = "FILE" };
         var command = new Command("report",
@@ -40,15 +32,8 @@ internal static class ReportCommand
             }
             ModelInputs.CheckOutputFolder("--out", file);
             double lv = FitCommand.CheckLevel(parse.GetValue(level));
-            var labels = parse.GetValue(names)?.Split(',', StringSplitOptions.TrimEntries)
-                ?? Enumerable.Range(1, list.Length).Select(i => string.Create(CultureInfo.InvariantCulture, $"m{i}")).ToArray();
-            if (labels.Length != list.Length) throw new UsageException($"--names gives {labels.Length} labels for {list.Length} models");
-            if (labels.Distinct(StringComparer.Ordinal).Count() != labels.Length) throw new UsageException("--names: the labels must differ");
-
-            var parsed = list.Select(ModelFormula.Parse).ToArray();
-            var frame = inputs.Load(parse, context, parsed.SelectMany(f => f.VariableNames));
-            var options = inputs.FitOptions(parse);
-            var fits = ModelInputs.WithProgress("fitting", () => list.Select(f => LinearMixedModel.Fit(frame, f, options)).ToArray());
+            var labels = ModelInputs.Labels(parse.GetValue(names), list.Length);
+            var (_, fits) = inputs.LoadAndFitAll(parse, context, list, inputs.FitOptions(parse));
             var models = fits.Select((f, i) => new ReportModel(labels[i], f)).ToArray();
             string html = ModelInputs.WithProgress("writing the report", () => HtmlReport.Build(models, lv));
             AtomicFile.WriteText(file, w => w.Write(html));
