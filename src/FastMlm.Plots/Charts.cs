@@ -93,8 +93,8 @@ public static class Charts
         var population = plt.Add.ScatterLine(data.Population.X.ToArray(), data.Population.Y.ToArray(), Colors.Black);
         population.LineWidth = 3;
         population.LegendText = "population (fixed effects)";
-        plt.ShowLegend(Alignment.UpperLeft);
-        return new Figure([plt], 1, 760, 520);
+        plt.ShowLegend(Edge.Right);
+        return new Figure([plt], 1, 900, 520);
     }
 
     /// <summary>
@@ -144,8 +144,8 @@ public static class Charts
             var complete = plt.Add.Markers(new[] { pooling.CompletePooling[0] }, new[] { pooling.CompletePooling[1] }, MarkerShape.FilledDiamond, 14, Colors.Black);
             complete.LegendText = "complete pooling";
         }
-        plt.ShowLegend(Alignment.UpperLeft);
-        return new Figure([plt], 1, 760, 520);
+        plt.ShowLegend(Edge.Right);
+        return new Figure([plt], 1, 900, 520);
     }
 
     /// <summary>Each parameter's profile ζ against its value, with ±z of <paramref name="level"/> and the estimate marked.</summary>
