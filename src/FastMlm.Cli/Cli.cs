@@ -43,6 +43,8 @@ internal static class Cli
             PredictCommand.Create(context),
             ResidualsCommand.Create(context),
             PoolingCommand.Create(context),
+            PlotCommand.Create(context),
+            ReportCommand.Create(context),
             SimulateCommand.Create(context),
             PerfCommands.Create(context),
         };

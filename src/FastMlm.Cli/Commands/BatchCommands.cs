@@ -126,12 +126,7 @@ internal static class BatchCommands
     private static IReadOnlyList<ConfidenceInterval> Percentiles(FitResult fit, BootstrapJob job, IReadOnlyList<double[]> rows, double level)
     {
         var columns = job.Columns.ToList();
-        var estimates = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var fe in fit.FixedEffects) estimates[fe.Term] = fe.Estimate;
-        var phi = new double[fit.Theta.Count + 1];
-        VarianceParameters.FromTheta(fit.RandomEffects.Select(t => t.Columns.Count).ToArray(), fit.Theta.ToArray(), fit.Sigma, phi);
-        var (_, descriptions, _) = VarianceParameters.Describe(fit);
-        for (int i = 0; i < phi.Length; i++) estimates[descriptions[i]] = phi[i];
+        var estimates = VarianceParameters.BootstrapColumns(fit).ToDictionary(c => c.Column, c => c.Estimate, StringComparer.Ordinal);
         var result = new List<ConfidenceInterval>();
         foreach (var (column, parameter) in job.Parameters())
         {

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using FastMlm.Batch;
-using FastMlm.Formulas;
 using FastMlm.Inference;
 using FastMlm.Models;
 using FastMlm.Reporting;
@@ -15,13 +14,8 @@ internal static class CompareCommand
     public static Command Create(CliContext context)
     {
         var inputs = new ModelInputs();
-        var formulas = new Option<string[]>("--formula", "-f")
-        {
-            Description = "A model; give two or more (--formula F1 --formula F2 ...). They are sorted by number of parameters.",
-            Required = true,
-            Arity = ArgumentArity.OneOrMore,
-        };
-        var names = new Option<string?>("--names") { Description = "Labels for the models, comma-separated, in the order given (default m1, m2, ...)." };
+        var formulas = ModelInputs.FormulasOption("A model; give two or more (--formula F1 --formula F2 ...). They are sorted by number of parameters.");
+        var names = ModelInputs.NamesOption();
         var json = new Option<bool>("--json") { Description = "Print the table as JSON (the reference suite's anova schema) instead of text." };
         var bootstrap = new Option<int>("--bootstrap") { Description = "Also give the parametric-bootstrap p-value of each test from N replicates simulated from the smaller model (pbkrtest's PBmodcomp).", DefaultValueFactory = _ => 0 };
         var seed = new Option<long>("--seed") { Description = "Seed of --bootstrap (the same seed gives the same p-value whatever --threads).", DefaultValueFactory = _ => 1 };
@@ -35,14 +29,9 @@ internal static class CompareCommand
         {
             var list = parse.GetValue(formulas) ?? [];
             if (list.Length < 2) throw new UsageException("compare needs at least two models: --formula F1 --formula F2");
-            var labels = parse.GetValue(names)?.Split(',', StringSplitOptions.TrimEntries) ?? Enumerable.Range(1, list.Length).Select(i => string.Create(CultureInfo.InvariantCulture, $"m{i}")).ToArray();
-            if (labels.Length != list.Length) throw new UsageException($"--names gives {labels.Length} labels for {list.Length} models");
-            if (labels.Distinct(StringComparer.Ordinal).Count() != labels.Length) throw new UsageException("--names: the labels must differ");
-
-            var parsed = list.Select(ModelFormula.Parse).ToArray();
-            var frame = inputs.Load(parse, context, parsed.SelectMany(f => f.VariableNames));
+            var labels = ModelInputs.Labels(parse.GetValue(names), list.Length);
             var options = inputs.FitOptions(parse, defaultReml: false); // ML unless --reml: the test compares likelihoods
-            var fits = ModelInputs.WithProgress("fitting", () => list.Select(f => LinearMixedModel.Fit(frame, f, options)).ToArray());
+            var (frame, fits) = inputs.LoadAndFitAll(parse, context, list, options);
             var table = LikelihoodRatioTest.Compare(fits, labels);
             int nsim = parse.GetValue(bootstrap);
             if (nsim < 0) throw new UsageException("--bootstrap must be 0 or more");

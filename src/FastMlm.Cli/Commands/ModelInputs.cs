@@ -36,6 +36,36 @@ internal sealed class ModelInputs
         Required = true,
     };
 
+    /// <summary>The repeated <c>--formula</c> option of the commands that take several models.</summary>
+    public static Option<string[]> FormulasOption(string description) => new("--formula", "-f")
+    {
+        Description = description,
+        Required = true,
+        Arity = ArgumentArity.OneOrMore,
+    };
+
+    /// <summary>The <c>--names</c> option that labels several models.</summary>
+    public static Option<string?> NamesOption() => new("--names") { Description = "Labels for the models, comma-separated, in the order given (default m1, m2, ...)." };
+
+    /// <summary>The labels of <c>--names</c> (or m1, m2, …), one per model and all different.</summary>
+    public static string[] Labels(string? names, int count)
+    {
+        var labels = names?.Split(',', StringSplitOptions.TrimEntries)
+            ?? Enumerable.Range(1, count).Select(i => string.Create(CultureInfo.InvariantCulture, $"m{i}")).ToArray();
+        if (labels.Length != count) throw new UsageException($"--names gives {labels.Length} labels for {count} models");
+        if (labels.Distinct(StringComparer.Ordinal).Count() != labels.Length) throw new UsageException("--names: the labels must differ");
+        return labels;
+    }
+
+    /// <summary>Reads the data every formula needs, once, and fits each formula to it.</summary>
+    public (DataFrame Frame, FitResult[] Fits) LoadAndFitAll(ParseResult parse, CliContext context, IReadOnlyList<string> formulas, LmmOptions options)
+    {
+        var parsed = formulas.Select(ModelFormula.Parse).ToArray();
+        var frame = Load(parse, context, parsed.SelectMany(f => f.VariableNames));
+        var fits = WithProgress("fitting", () => formulas.Select(f => LinearMixedModel.Fit(frame, f, options)).ToArray());
+        return (frame, fits);
+    }
+
     /// <summary>Adds the data options, and the fitting method when <paramref name="method"/>.</summary>
     public void AddTo(Command command, bool method = true)
     {

@@ -92,7 +92,6 @@ public static class ConfidenceIntervals
     private sealed class ProfileJob(FitResult ml, double z, int threads) : Batch.IBatchJob
     {
         private readonly System.Collections.Concurrent.ConcurrentBag<LikelihoodProfile> _profiles = new();
-        private readonly int _variance = ml.Theta.Count + 1;
         private readonly ConfidenceInterval?[] _results = new ConfidenceInterval?[ml.Theta.Count + 1 + ml.FixedEffects.Count];
 
         public string Key => "profile";
@@ -109,7 +108,7 @@ public static class ConfidenceIntervals
             var profile = _profiles.TryTake(out var p) ? p : new LikelihoodProfile(ml, threads > 1 ? new ProfiledLmm(ml.Design, reml: false) : null);
             try
             {
-                var ci = index < _variance ? profile.VarianceInterval(index, z) : profile.FixedInterval(index - _variance, z);
+                var ci = profile.Interval(index, z);
                 _results[index] = ci;
                 return new Batch.BatchRow(index, ci.Parameter, true, [ci.Estimate, ci.Lower, ci.Upper], ci.Note ?? "", null);
             }

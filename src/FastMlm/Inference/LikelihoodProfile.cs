@@ -148,8 +148,29 @@ internal sealed class LikelihoodProfile
         return _engine.LogDetLz2 + (_n * (1 + Math.Log(2 * Math.PI * pwrss / _n)));
     }
 
-    /// <summary>The interval of variance parameter j (an SD, a correlation, or σ).</summary>
-    public ConfidenceInterval VarianceInterval(int j, double z)
+    /// <summary>
+    /// The profile of parameter <paramref name="index"/> (the variance parameters first, in θ's order, then σ, then the
+    /// fixed effects): ζ as a function of the parameter's value, with its estimate, a first step for a search, and the
+    /// bounds of its range. ζ drives the evaluator; call <see cref="Restore"/> when done.
+    /// </summary>
+    internal ParameterProfile Parameter(int index) =>
+        index < VarianceParameterCount ? VarianceProfile(index) : FixedProfile(index - VarianceParameterCount);
+
+    /// <summary>Leaves the evaluator at the estimates again.</summary>
+    internal void Restore() => _engine.Evaluate(_fit.InternalTheta.ToArray());
+
+    /// <summary>The interval of parameter <paramref name="index"/> (as <see cref="Parameter"/> numbers them): where ζ reaches ∓z.</summary>
+    public ConfidenceInterval Interval(int index, double z)
+    {
+        var profile = Parameter(index);
+        var (lowerLimit, lowerNote) = Root(profile.Zeta, profile.Estimate, profile.Step, profile.LowerBound, profile.UpperBound, -z);
+        var (upperLimit, upperNote) = Root(profile.Zeta, profile.Estimate, profile.Step, profile.LowerBound, profile.UpperBound, z);
+        Restore();
+        return new ConfidenceInterval(profile.Name, profile.Description, profile.Estimate, lowerLimit, upperLimit, JoinNotes(lowerNote, upperNote));
+    }
+
+    /// <summary>The profile of variance parameter j (an SD, a correlation, or σ).</summary>
+    private ParameterProfile VarianceProfile(int j)
     {
         var kind = _kinds[j];
         double hat = _phiHat[j];
@@ -185,22 +206,18 @@ internal sealed class LikelihoodProfile
             return Math.Sign(v - hat) * Math.Sqrt(Math.Max(opt.Value - _devHat, 0));
         }
 
-        double lo = kind == Kind.Cor ? -1 : 0, hi = kind == Kind.Cor ? 1 : double.PositiveInfinity;
         double step = kind switch
         {
             Kind.Cor => Math.Max(0.2 * (1 - Math.Abs(hat)), 0.01),
             Kind.Sigma => Math.Max(0.05 * hat, 1e-8),
             _ => Math.Max(0.25 * hat, 0.05 * _fit.Sigma),
         };
-        var (lowerLimit, lowerNote) = Root(Zeta, hat, step, lo, hi, -z);
-        var (upperLimit, upperNote) = Root(Zeta, hat, step, lo, hi, z);
-        _engine.Evaluate(_fit.InternalTheta.ToArray());
         string name = kind == Kind.Sigma ? ".sigma" : ConfidenceIntervals.Name(j);
-        return new ConfidenceInterval(name, _descriptions[j], hat, lowerLimit, upperLimit, JoinNotes(lowerNote, upperNote));
+        return new ParameterProfile(name, _descriptions[j], hat, step, kind == Kind.Cor ? -1 : 0, kind == Kind.Cor ? 1 : double.PositiveInfinity, Zeta);
     }
 
-    /// <summary>The interval of fixed effect j.</summary>
-    public ConfidenceInterval FixedInterval(int j, double z)
+    /// <summary>The profile of fixed effect j.</summary>
+    private ParameterProfile FixedProfile(int j)
     {
         var fe = _fit.FixedEffects[j];
         int m = _nTheta;
@@ -219,10 +236,7 @@ internal sealed class LikelihoodProfile
             return Math.Sign(b - hat) * Math.Sqrt(Math.Max(opt.Value - baseline, 0));
         }
 
-        var (lo, loNote) = Root(Zeta, hat, fe.StandardError, double.NegativeInfinity, double.PositiveInfinity, -z);
-        var (hi, hiNote) = Root(Zeta, hat, fe.StandardError, double.NegativeInfinity, double.PositiveInfinity, z);
-        _engine.Evaluate(_fit.InternalTheta.ToArray());
-        return new ConfidenceInterval(fe.Term, fe.Term, fe.Estimate, lo, hi, JoinNotes(loNote, hiNote));
+        return new ParameterProfile(fe.Term, fe.Term, hat, fe.StandardError, double.NegativeInfinity, double.PositiveInfinity, Zeta);
     }
 
     private static string? JoinNotes(string? a, string? b) => a is null ? b : b is null ? a : a + "; " + b;
@@ -277,3 +291,13 @@ internal sealed class LikelihoodProfile
         return (Math.Abs(fa) < Math.Abs(fb) ? a : b, null);
     }
 }
+
+/// <summary>One parameter's profile: ζ(v) = sign(v − v̂)·√(d(v) − d̂), the criterion d minimised over the other parameters.</summary>
+/// <param name="Name">lme4's name (<c>.sig01</c>, <c>.sigma</c>, or the fixed effect's term).</param>
+/// <param name="Description">What it is (<c>sd_Days|Subject</c>, <c>sigma</c>, the term).</param>
+/// <param name="Estimate">v̂, where ζ is zero.</param>
+/// <param name="Step">A first step away from v̂ for a search.</param>
+/// <param name="LowerBound">The smallest value the parameter may take.</param>
+/// <param name="UpperBound">The largest value the parameter may take.</param>
+/// <param name="Zeta">ζ at a value.</param>
+internal sealed record ParameterProfile(string Name, string Description, double Estimate, double Step, double LowerBound, double UpperBound, Func<double, double> Zeta);

@@ -40,6 +40,18 @@ internal static class VarianceParameters
     }
 
     /// <summary>
+    /// The parameters as the bootstrap's replicate rows name their columns, with the fit's estimates: each fixed
+    /// effect by its term, then the SDs and correlations by their descriptions, then <c>sigma</c>.
+    /// </summary>
+    public static (string Column, double Estimate)[] BootstrapColumns(FitResult fit)
+    {
+        var phi = new double[fit.Theta.Count + 1];
+        FromTheta(fit.RandomEffects.Select(t => t.Columns.Count).ToArray(), fit.Theta.ToArray(), fit.Sigma, phi);
+        var (_, descriptions, _) = Describe(fit);
+        return fit.FixedEffects.Select(f => (f.Term, f.Estimate)).Concat(descriptions.Zip(phi)).ToArray();
+    }
+
+    /// <summary>
     /// A design's random-effects terms as lme4 orders and names them: by number of levels, largest first (ties in
     /// formula order), a factor's second term named <c>g.1</c>.
     /// </summary>

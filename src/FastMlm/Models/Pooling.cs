@@ -90,15 +90,8 @@ public sealed class PoolingTable
     {
         ArgumentNullException.ThrowIfNull(fit);
         var design = fit.Design;
-        factor ??= design.RandomTerms[0].GroupName;
+        factor = GroupingFactorOf(fit, factor);
         var tables = fit.RandomEffects.Where(t => t.Factor == factor).OrderBy(t => t.TermIndex).ToArray();
-        if (tables.Length == 0)
-        {
-            var factors = design.RandomTerms.Select(t => t.GroupName).Distinct(StringComparer.Ordinal).ToArray();
-            var near = NameSuggestions.Nearest(factor, factors);
-            throw new ModelException($"'{factor}' is not a grouping factor of the model (its factors: {string.Join(", ", factors)})"
-                + (near is null || near == factor ? "" : $"; did you mean '{near}'?"));
-        }
 
         var columns = tables.SelectMany(t => t.Columns).ToArray();
         var repeated = columns.GroupBy(c => c, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
@@ -179,6 +172,22 @@ public sealed class PoolingTable
                 $"{withoutOwn:N0} of {levels.Length:N0} levels of {factor} have no own (no-pooling) estimate: too few observations or collinear columns within the level"));
         }
         return new PoolingTable(factor, columns, complete, fixedEffects, shrinkage, levels, messages.ToArray());
+    }
+
+    /// <summary>
+    /// <paramref name="factor"/> when it is a grouping factor of the model, or the factor of the formula's first
+    /// random-effects term when it is null.
+    /// </summary>
+    /// <exception cref="ModelException">No term has that factor (the message names the model's factors).</exception>
+    internal static string GroupingFactorOf(FitResult fit, string? factor)
+    {
+        var terms = fit.Design.RandomTerms;
+        factor ??= terms[0].GroupName;
+        if (terms.Any(t => t.GroupName == factor)) return factor;
+        var factors = terms.Select(t => t.GroupName).Distinct(StringComparer.Ordinal).ToArray();
+        var near = NameSuggestions.Nearest(factor, factors);
+        throw new ModelException($"'{factor}' is not a grouping factor of the model (its factors: {string.Join(", ", factors)})"
+            + (near is null || near == factor ? "" : $"; did you mean '{near}'?"));
     }
 
     /// <summary>
