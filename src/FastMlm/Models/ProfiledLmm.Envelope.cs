@@ -216,42 +216,6 @@ internal sealed partial class ProfiledLmm
         for (int i = 0; i < _m2; i++) x[i] = work[position[i]];
     }
 
-    /// <summary>A22 = Σ_i w_i z_i z_i' over the rest terms' columns, on the envelope (w empty: unit weights).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void FillRestCrossProductsEnvelope(RestEnvelope env, ReadOnlySpan<double> w)
-    {
-        Array.Clear(_a22);
-        var pattern = env.Pattern;
-        var position = env.Position;
-        bool weighted = !w.IsEmpty;
-        Span<int> rows = _terms.Length <= 64 ? stackalloc int[_terms.Length] : new int[_terms.Length];
-        for (int i = 0; i < _n; i++)
-        {
-            double wi = weighted ? w[i] : 1;
-            for (int t = 1; t < _terms.Length; t++) rows[t] = _terms[t].Offset + (_terms[t].Codes[i] * _terms[t].Q);
-            // Every ordered pair of columns is visited; the one whose row comes later in the envelope is kept.
-            for (int t = 1; t < _terms.Length; t++)
-            {
-                var tt = _terms[t];
-                for (int s = 1; s < _terms.Length; s++)
-                {
-                    var ts = _terms[s];
-                    for (int b = 0; b < ts.Q; b++)
-                    {
-                        double zb = wi * ts.Z[(b * _n) + i];
-                        if (zb == 0) continue;
-                        int col = position[rows[s] + b];
-                        for (int a = 0; a < tt.Q; a++)
-                        {
-                            int row = position[rows[t] + a];
-                            if (row >= col) _a22[pattern.Index(row, col)] += tt.Z[(a * _n) + i] * zb;
-                        }
-                    }
-                }
-            }
-        }
-    }
-
     /// <summary>
     /// The lead level's share of its conditional covariance, M = Σ_e Σ_f L21_e' Z[re, rf] L21_f over the level's
     /// blocks, with Z = (L22 L22')⁻¹ on the envelope (every pair of a level's blocks lies in it); written to

@@ -1050,12 +1050,9 @@ internal sealed partial class ProfiledLmm
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void FillRestCrossProducts(ReadOnlySpan<double> w)
     {
-        if (_envelope is { } env)
-        {
-            FillRestCrossProductsEnvelope(env, w);
-            return;
-        }
-        // A22 over all pairs of rest terms, both triangles (observation by observation: n·(Σq)² work).
+        // A22 over all pairs of rest terms (observation by observation: n·(Σq)² work): both triangles of the dense
+        // square, or on the envelope each pair once, in the row that comes later in the envelope's order.
+        var env = _envelope;
         Array.Clear(_a22);
         bool weighted = !w.IsEmpty;
         Span<int> rows = _terms.Length <= 64 ? stackalloc int[_terms.Length] : new int[_terms.Length];
@@ -1073,6 +1070,16 @@ internal sealed partial class ProfiledLmm
                     {
                         double zb = wi * ts.Z[(b * _n) + i];
                         if (zb == 0) continue;
+                        if (env is not null)
+                        {
+                            int pc = env.Position[rows[s] + b];
+                            for (int a = 0; a < tt.Q; a++)
+                            {
+                                int pr = env.Position[rows[t] + a];
+                                if (pr >= pc) _a22[env.Pattern.Index(pr, pc)] += tt.Z[(a * _n) + i] * zb;
+                            }
+                            continue;
+                        }
                         int col = (rows[s] + b) * _m2;
                         for (int a = 0; a < tt.Q; a++) _a22[col + rows[t] + a] += tt.Z[(a * _n) + i] * zb;
                     }
