@@ -1,5 +1,5 @@
 # Times lme4 on the fits that benchmarks/FastMlm.Benchmarks/SimulatedDesignBenchmarks.cs times, on the same machine:
-#   for d in ri_slope_1m nested3_1m teaching_crossed teaching_crossed_random; do
+#   for d in ri_slope_1m nested3_1m teaching_crossed teaching_crossed_random repeated_nested_300k; do
 #     dotnet run --project src/FastMlm.Cli -c Release -- simulate --design $d --out /tmp/designs/$d.csv; done
 #   Rscript benchmarks/lme4/time-designs.R /tmp/designs [REPETITIONS]
 # Each design is fitted by REML with the model it was made for (fastmlm simulate --list), lme4's default optimiser
@@ -20,7 +20,8 @@ designs <- list(
   ri_slope_1m = y ~ x + (1 + x | g),
   nested3_1m = y ~ x + (1 | school/class),
   teaching_crossed = y ~ 1 + dept + (1 | s) + (1 | d),
-  teaching_crossed_random = y ~ 1 + dept + (1 | s) + (1 | d))
+  teaching_crossed_random = y ~ 1 + dept + (1 | s) + (1 | d),
+  repeated_nested_300k = y ~ x + (1 | school) + (1 | class) + (1 | pupil))
 cat(sprintf("machine: %s, %d cores; %s; lme4 %s\n\n", system("lscpu | sed -n 's/^Model name:[[:space:]]*//p'", intern = TRUE)[1],
             parallel::detectCores(), R.version.string, packageVersion("lme4")))
 cat("| design | rows | lme4 fit (s) | repetitions | evaluations | REML criterion | lme4 evaluation (ms) | nnz(L) | nnz(L) / nnz(tril(A)) |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")

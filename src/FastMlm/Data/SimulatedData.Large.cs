@@ -9,13 +9,15 @@ namespace FastMlm.Data;
 /// </summary>
 internal static partial class SimulatedData
 {
-    private static bool IsLarge(string name) => name is "ri_slope_1m" or "teaching_crossed_random" or "nested3_1m";
+    /// <summary>Whether the design is built as columns (not as CSV text).</summary>
+    internal static bool IsLarge(string name) => name is "ri_slope_1m" or "teaching_crossed_random" or "nested3_1m" or "repeated_nested_300k";
 
     private static DataFrame LargeFrame(string name, uint seed) => name switch
     {
         "ri_slope_1m" => RandomSlopes1m(seed),
         "teaching_crossed_random" => TeachingCrossedRandom(seed),
         "nested3_1m" => Nested3Million(seed),
+        "repeated_nested_300k" => RepeatedNested(seed),
         _ => throw new ArgumentException($"no simulated data set '{name}'", nameof(name)),
     };
 
@@ -116,6 +118,58 @@ internal static partial class SimulatedData
             new NumericColumn("y", y), new NumericColumn("x", x),
             new CategoricalColumn("school", school, Labels("s", Schools, 4)), new CategoricalColumn("class", klass, Labels("c", Classes, 2)),
         ], "nested3_1m");
+    }
+
+    /// <summary>
+    /// Three measures of each of 100,000 pupils, 4 to a class in 25,000 classes, 25 to a school in 1,000 schools (300,000
+    /// rows): y = 10 + 0.3x + u_school + v_class + w_pupil + e, x and e standard normal, u, v and w normal with SDs 0.7,
+    /// 0.4 and 0.5. Every label is unique, and the classes are numbered at random across the schools, so their
+    /// natural order puts a school's classes far apart: the random effects after the pupils' hold 26,000 columns, beyond
+    /// a dense block, and only an ordering of the levels keeps their factor narrow.
+    /// </summary>
+    private static DataFrame RepeatedNested(uint seed)
+    {
+        const int Schools = 1000, ClassesPerSchool = 25, PupilsPerClass = 4, Measures = 3;
+        const int Classes = Schools * ClassesPerSchool, Pupils = Classes * PupilsPerClass, Rows = Pupils * Measures;
+        var rng = new ParkMiller(seed);
+        var classLabel = new int[Classes];
+        for (int c = 0; c < Classes; c++) classLabel[c] = c;
+        for (int c = Classes - 1; c > 0; c--)
+        {
+            int k = rng.Below(c + 1);
+            (classLabel[c], classLabel[k]) = (classLabel[k], classLabel[c]);
+        }
+        var y = new double[Rows];
+        var x = new double[Rows];
+        var school = new int[Rows];
+        var klass = new int[Rows];
+        var pupil = new int[Rows];
+        int r = 0;
+        for (int sc = 0, c = 0, p = 0; sc < Schools; sc++)
+        {
+            double u = 0.7 * rng.Normal();
+            for (int k = 0; k < ClassesPerSchool; k++, c++)
+            {
+                double v = 0.4 * rng.Normal();
+                for (int j = 0; j < PupilsPerClass; j++, p++)
+                {
+                    double w = 0.5 * rng.Normal();
+                    for (int m = 0; m < Measures; m++, r++)
+                    {
+                        x[r] = rng.Normal();
+                        y[r] = 10 + (0.3 * x[r]) + u + v + w + rng.Normal();
+                        school[r] = sc;
+                        klass[r] = classLabel[c];
+                        pupil[r] = p;
+                    }
+                }
+            }
+        }
+        return new DataFrame(
+        [
+            new NumericColumn("y", y), new NumericColumn("x", x), new CategoricalColumn("school", school, Labels("s", Schools, 4)),
+            new CategoricalColumn("class", klass, Labels("c", Classes, 5)), new CategoricalColumn("pupil", pupil, Labels("p", Pupils, 6)),
+        ], "repeated_nested_300k");
     }
 
     /// <summary>prefix0000, prefix0001, ...: zero-padded to <paramref name="digits"/>, so they sort as they are numbered.</summary>

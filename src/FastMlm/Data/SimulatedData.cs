@@ -21,6 +21,7 @@ internal static partial class SimulatedData
         new("teaching_crossed", 73000, "y ~ 1 + dept + (1 | s) + (1 | d)", "73,000 ratings, 3,000 students × 1,100 lecturers (lme4's InstEval's sizes) crossed in bands, 14 departments"),
         new("teaching_crossed_random", 73001, "y ~ 1 + dept + (1 | s) + (1 | d)", "teaching_crossed with each rating's lecturer drawn from all 1,100, not the student's window of 150: no bands"),
         new("nested3_1m", 3_000_000, "y ~ x + (1 | school/class)", "1,000,000 pupils in 20,000 classes in 1,000 schools (class labels repeat across schools)"),
+        new("repeated_nested_300k", 300_000, "y ~ x + (1 | school) + (1 | class) + (1 | pupil)", "300,000 measures of 100,000 pupils in 25,000 classes in 1,000 schools, the classes numbered at random across schools"),
         new("crossed_sim", 4030, "y ~ x + (1 | a) + (1 | b)", "40 × 30 crossed factors, about 900 unbalanced rows with empty cells"),
         new("crossed_slope_sim", 4031, "y ~ x + (1 + x | a) + (1 | b)", "crossed_sim with a random slope on a"),
         new("crossed_two_slopes_sim", 4032, "y ~ x + (1 + x | a) + (1 + x | b)", "40 × 12 crossed factors, a random slope on each"),

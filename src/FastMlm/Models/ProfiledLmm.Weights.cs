@@ -104,12 +104,13 @@ internal sealed partial class ProfiledLmm
         Array.Clear(_a31t);
         Array.Clear(_a32t);
         var second = _terms[1];
-        int off = second.Offset, m2 = _m2, n = _n;
+        int off = second.Offset, n = _n;
         var c0s = _lead.Codes.AsSpan(0, n);
         var c1s = second.Codes.AsSpan(0, n);
         var z0s = _lead.Z.AsSpan(0, n);
         var z1s = second.Z.AsSpan(0, n);
         var map = _blockOfObservation.AsSpan(0, n);
+        var diagonal = _restDiagonal; // one rest term: A22 is diagonal, in either storage
         var y = Xy.AsSpan(0, n);
         double yy = 0;
         for (int i = 0; i < n; i++)
@@ -122,7 +123,7 @@ internal sealed partial class ProfiledLmm
             _a31t[c0] += z0 * ys;
             _a32t[r] += z1 * ys;
             _a21[map[i]] += z1 * z0;
-            _a22[(r * m2) + r] += z1 * z1;
+            _a22[diagonal[r]] += z1 * z1;
         }
         _a33[0] = yy;
     }
@@ -150,6 +151,7 @@ internal sealed partial class ProfiledLmm
         Span<double> xs = pp1 <= 64 ? stackalloc double[pp1] : new double[pp1];
         var leadCodes = _lead.Codes;
         var leadZ = _lead.Z;
+        var envelope = _envelope;
         var xy = Xy;
         var x = _x;
         for (int i = 0; i < n; i++)
@@ -170,6 +172,11 @@ internal sealed partial class ProfiledLmm
                 zs[t] = zt;
                 for (int j = 0; j < pp1; j++) _a32t[(j * m2) + r] += zt * xs[j];
                 _a21[_blockOfObservation[(i * rest) + t]] += zt * z0;
+            }
+            if (envelope is not null)
+            {
+                AddRestPairsEnvelope(envelope, row, zs);
+                continue;
             }
             for (int t = 0; t < rest; t++)
             {
@@ -252,6 +259,23 @@ internal sealed partial class ProfiledLmm
     public void SetLambdas(ReadOnlySpan<double> theta)
     {
         foreach (var t in _terms) t.SetLambda(theta);
+    }
+
+    /// <summary>An observation's share of A22 on the envelope: z_t z_v for its levels of the rest terms, each pair once.</summary>
+    private void AddRestPairsEnvelope(RestEnvelope env, ReadOnlySpan<int> row, ReadOnlySpan<double> zs)
+    {
+        var position = env.Position;
+        var pattern = env.Pattern;
+        for (int t = 0; t < row.Length; t++)
+        {
+            int pt = position[row[t]];
+            double zt = zs[t];
+            for (int v = 0; v < row.Length; v++)
+            {
+                int pv = position[row[v]];
+                if (pv <= pt) _a22[pattern.Index(pt, pv)] += zs[v] * zt;
+            }
+        }
     }
 
     private void BuildBlockMap()

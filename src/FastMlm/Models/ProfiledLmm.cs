@@ -12,15 +12,21 @@ namespace FastMlm.Models;
 /// <para>
 /// The random-effects terms are ordered by their number of levels, largest first (lme4's order, which is also
 /// θ's). The cross-product A = [Z X y]'[Z X y] is built once, in three block rows: the leading term
-/// (block-diagonal: one q×q block per level, q the term's columns), the remaining terms together (dense, since
-/// crossed factors fill in; nested ones are small), and [X y] (dense). The block below the leading term is
-/// sparse and kept per level of the leading factor as small dense blocks, one per level of another term met in
-/// that level's rows.
+/// (block-diagonal: one q×q block per level, q the term's columns), the remaining terms together, and [X y]
+/// (dense). The block below the leading term is sparse and kept per level of the leading factor as small dense
+/// blocks, one per level of another term met in that level's rows.
+/// </para>
+/// <para>
+/// The remaining terms' block (A22, and L22 with the fill that eliminating the leading term leaves) is stored one of
+/// two ways, chosen once at construction (ProfiledLmm.Envelope.cs): a dense square, where crossed factors fill it
+/// (teaching_crossed_random), or the envelope of an ordering of its levels (natural or reverse Cuthill–McKee),
+/// where it stays narrow — nested factors, crossings in bands — so that memory and work follow the non-zeros and
+/// not the square of the levels.
 /// </para>
 /// <para>
 /// For each θ the blocks are scaled by Λ(θ), the identity added to the Z part, and L updated in place:
-/// <c>L11</c> level by level, <c>L21</c> and <c>L31</c> by per-level triangular solves, <c>L22</c> as a dense
-/// Schur complement factored by <see cref="DenseCholesky"/>, then <c>L32</c> and the small <c>L33</c>. The
+/// <c>L11</c> level by level, <c>L21</c> and <c>L31</c> by per-level triangular solves, <c>L22</c> as the Schur
+/// complement, factored by <see cref="DenseCholesky"/> or <see cref="EnvelopeCholesky"/>, then <c>L32</c> and the small <c>L33</c>. The
 /// criterion comes from log|L_Z|², the last diagonal element of L (the penalised residual sum of squares) and,
 /// for REML, log|L_X|². An evaluation allocates nothing (a dense block large enough to be split between threads
 /// costs the few task objects of that split).
@@ -28,8 +34,6 @@ namespace FastMlm.Models;
 /// </remarks>
 internal sealed partial class ProfiledLmm
 {
-    private const int MaxDenseRest = 20_000;
-
     private readonly int _n;
     private readonly int _p;
     private readonly int _pp1;
@@ -49,6 +53,8 @@ internal sealed partial class ProfiledLmm
     private readonly int[] _blockValue;
     private readonly double[] _a21;
     private readonly double[] _a22;
+    private readonly RestEnvelope? _envelope;
+    private readonly int[] _restDiagonal;
     private readonly double[] _a32t;
     private readonly double[] _a33;
     private readonly int[] _restTermOfRow;
@@ -77,6 +83,12 @@ internal sealed partial class ProfiledLmm
     /// GLMM at given β).
     /// </summary>
     public ProfiledLmm(ModelDesign design, bool reml, bool fixedEffects)
+        : this(design, reml, fixedEffects, RequestedRestStorage)
+    {
+    }
+
+    /// <summary>The evaluator with the rest block's storage chosen by <paramref name="storage"/> (tests and benchmarks force one).</summary>
+    internal ProfiledLmm(ModelDesign design, bool reml, bool fixedEffects, RestStorage storage)
     {
         ArgumentNullException.ThrowIfNull(design);
         Reml = reml;
@@ -106,11 +118,6 @@ internal sealed partial class ProfiledLmm
         _lead = _terms[0];
         _m1 = _lead.Size;
         _m2 = restOffset;
-        if (_m2 > MaxDenseRest)
-        {
-            throw new ModelException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"the random effects after the largest term have {_m2} columns together; more than {MaxDenseRest} would need the sparse factorisation, which is not available yet"));
-        }
         _restAllScalar = _terms.Skip(1).All(t => t.Q == 1);
         _allScalar = _restAllScalar && _lead.Q == 1;
         ThetaLength = thetaOffset;
@@ -148,13 +155,16 @@ internal sealed partial class ProfiledLmm
         _restTermOfRow = new int[_m2];
         for (int t = 1; t < _terms.Length; t++) _restTermOfRow.AsSpan(_terms[t].Offset, _terms[t].Size).Fill(t);
         _a32t = new double[_m2 * _pp1];
-        _a22 = new double[_m2 * _m2];
+        (_blockPtr, _blockRow, _blockTerm, _blockValue, _a21) = BuildLeadRestBlocks();
+        _envelope = ChooseRestStorage(storage);
+        _a22 = new double[_envelope is null ? _m2 * _m2 : _envelope.Pattern.Count];
+        _restDiagonal = new int[_m2];
+        for (int i = 0; i < _m2; i++) _restDiagonal[i] = _envelope is null ? (i * _m2) + i : _envelope.Pattern.Diagonal[_envelope.Position[i]];
         if (_m2 > 0)
         {
             for (int t = 1; t < _terms.Length; t++) CrossWithXy(_terms[t], _a32t, _m2, _terms[t].Offset, []);
             FillRestCrossProducts([]);
         }
-        (_blockPtr, _blockRow, _blockTerm, _blockValue, _a21) = BuildLeadRestBlocks();
         FillLeadRestValues([]);
 
         _l11 = new double[_a11.Length];
@@ -474,6 +484,23 @@ internal sealed partial class ProfiledLmm
         }
 
         // L22 = Λ2' A22 Λ2 + I − L21 L21' (lower triangle), then factored.
+        if (_envelope is { } env)
+        {
+            ScaleRestEnvelope(env);
+            foreach (int d in env.Pattern.Diagonal) _l22[d] += 1;
+            SubtractLeadOuterEnvelope(env);
+            if (!EnvelopeCholesky.Factor(env.Pattern, _l22)) return false;
+            logDet += EnvelopeCholesky.LogDeterminant(env.Pattern, _l22);
+        }
+        else if (!FactorRestDense(ref logDet)) return false;
+        SolveRestColumns();
+        return true;
+    }
+
+    /// <summary>L22 = Λ2' A22 Λ2 + I − L21 L21' in the dense square (lower triangle), factored; log|L22|² added to <paramref name="logDet"/>.</summary>
+    private bool FactorRestDense(ref double logDet)
+    {
+        int q1 = _lead.Q;
         ScaleRestSquare();
         for (int i = 0; i < _m2; i++) _l22[(i * _m2) + i] += 1;
         if (_allScalar)
@@ -516,8 +543,13 @@ internal sealed partial class ProfiledLmm
         }
         if (!DenseCholesky.Factor(_l22, _m2, _m2)) return false;
         for (int i = 0; i < _m2; i++) logDet += 2 * Math.Log(_l22[(i * _m2) + i]);
+        return true;
+    }
 
-        // L32 (transposed, m2 × (p+1)) = Λ2' A32' − L21 L31', each column then solved against L22.
+    /// <summary>L32 (transposed, m2 × (p+1)) = Λ2' A32' − L21 L31', each column then solved against L22.</summary>
+    private void SolveRestColumns()
+    {
+        int q1 = _lead.Q;
         _a32t.AsSpan().CopyTo(_l32t);
         for (int r = 0; r < _pp1; r++) ScaleRestVector(_l32t.AsSpan(r * _m2, _m2));
         if (_allScalar)
@@ -553,8 +585,8 @@ internal sealed partial class ProfiledLmm
                 }
             }
         }
-        SolveLowerDenseColumns(_l22, _m2, _l32t, _pp1);
-        return true;
+        if (_envelope is { } env) SolveRestEnvelope(env, _l32t, _pp1);
+        else SolveLowerDenseColumns(_l22, _m2, _l32t, _pp1);
     }
 
     /// <summary>L22 ← Λ2' A22 Λ2 over the lower triangle (the whole square when a rest term is a vector term).</summary>
@@ -808,7 +840,8 @@ internal sealed partial class ProfiledLmm
         }
         if (_m2 > 0)
         {
-            SolveLowerTransposedDense(_l22, _m2, u2);
+            if (_envelope is { } env) SolveRestTransposedEnvelope(env, u2);
+            else SolveLowerTransposedDense(_l22, _m2, u2);
             for (int g = 0; g < _lead.Levels; g++)
             {
                 for (int e = _blockPtr[g]; e < _blockPtr[g + 1]; e++)
@@ -833,8 +866,11 @@ internal sealed partial class ProfiledLmm
         int q1 = _lead.Q, qq = q1 * q1;
         var result = new double[_terms.Length][];
         var lead = new double[_lead.Levels * qq];
-        var linv = new double[_m2 * _m2];
-        if (_m2 > 0)
+        var env = _envelope;
+        double[]? z = env is null ? null : new double[env.Pattern.Count];
+        if (env is not null) EnvelopeCholesky.SelectedInverse(env.Pattern, _l22, z, new double[_m2], new double[_m2]);
+        var linv = env is null ? new double[_m2 * _m2] : [];
+        if (_m2 > 0 && env is null)
         {
             // L22⁻¹, column by column (lower triangular).
             for (int j = 0; j < _m2; j++)
@@ -850,8 +886,9 @@ internal sealed partial class ProfiledLmm
                 }
             }
         }
-        var w = new double[_m2 * q1];
-        var wl = new double[_m2 * q1];
+        var w = env is null ? new double[_m2 * q1] : [];
+        var wl = env is null ? new double[_m2 * q1] : [];
+        var share = new double[qq];
         var linvL11 = new double[qq];
         for (int g = 0; g < _lead.Levels; g++)
         {
@@ -874,6 +911,24 @@ internal sealed partial class ProfiledLmm
                 }
             }
             if (_m2 == 0 || _blockPtr[g] == _blockPtr[g + 1]) continue;
+            if (env is not null)
+            {
+                // L11⁻ᵀ M L11⁻¹ with M = L21_g' (L22 L22')⁻¹ L21_g from the selected inverse.
+                LeadShareEnvelope(env, z!, g, share);
+                for (int i = 0; i < q1; i++)
+                {
+                    for (int j = 0; j < q1; j++)
+                    {
+                        double s = 0;
+                        for (int c = i; c < q1; c++) // (L11⁻¹)[c, i], zero above the diagonal
+                        {
+                            for (int d = j; d < q1; d++) s += linvL11[(i * q1) + c] * share[(d * q1) + c] * linvL11[(j * q1) + d];
+                        }
+                        block[(j * q1) + i] += s;
+                    }
+                }
+                continue;
+            }
             // W = L22⁻¹ L21_g L11_g⁻¹ (m2 × q1); add W'W.
             Array.Clear(w);
             for (int e = _blockPtr[g]; e < _blockPtr[g + 1]; e++)
@@ -918,6 +973,11 @@ internal sealed partial class ProfiledLmm
                 {
                     for (int j = 0; j < q; j++)
                     {
+                        if (env is not null)
+                        {
+                            blocks[(level * q * q) + (j * q) + i] = RestInverseEnvelope(env, z!, r0, i, j);
+                            continue;
+                        }
                         // (L22⁻ᵀ L22⁻¹)[r0+i, r0+j] = Σ_k L22⁻¹[k, r0+i] L22⁻¹[k, r0+j]
                         int from = r0 + Math.Max(i, j);
                         blocks[(level * q * q) + (j * q) + i] = Kernels.Dot(
@@ -991,7 +1051,9 @@ internal sealed partial class ProfiledLmm
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void FillRestCrossProducts(ReadOnlySpan<double> w)
     {
-        // A22 over all pairs of rest terms, both triangles (observation by observation: n·(Σq)² work).
+        // A22 over all pairs of rest terms (observation by observation: n·(Σq)² work): both triangles of the dense
+        // square, or on the envelope each pair once, in the row that comes later in the envelope's order.
+        var env = _envelope;
         Array.Clear(_a22);
         bool weighted = !w.IsEmpty;
         Span<int> rows = _terms.Length <= 64 ? stackalloc int[_terms.Length] : new int[_terms.Length];
@@ -1009,6 +1071,16 @@ internal sealed partial class ProfiledLmm
                     {
                         double zb = wi * ts.Z[(b * _n) + i];
                         if (zb == 0) continue;
+                        if (env is not null)
+                        {
+                            int pc = env.Position[rows[s] + b];
+                            for (int a = 0; a < tt.Q; a++)
+                            {
+                                int pr = env.Position[rows[t] + a];
+                                if (pr >= pc) _a22[env.Pattern.Index(pr, pc)] += tt.Z[(a * _n) + i] * zb;
+                            }
+                            continue;
+                        }
                         int col = (rows[s] + b) * _m2;
                         for (int a = 0; a < tt.Q; a++) _a22[col + rows[t] + a] += tt.Z[(a * _n) + i] * zb;
                     }

@@ -66,17 +66,23 @@ public sealed class ProfiledLmmTests
     }
 
     [Fact]
-    public void DenseBlockBeyondTheLimit_IsRefusedWithAClearMessage()
+    public void DenseBlockBeyondTheLimit_IsRefusedWithAClearMessage_AndTheEnvelopeHoldsIt()
     {
-        // Two crossed factors of 25,000 levels: the second would need a dense 25,000 × 25,000 block.
+        // Two crossed factors of 25,000 levels: the second would need a dense 25,000 × 25,000 block. Each level of a
+        // meets two levels of b 12,500 apart, each level of b two of a: ordered by levels, a narrow envelope.
         var sb = new System.Text.StringBuilder("y,a,b\n");
         for (int i = 0; i < 50_000; i++)
         {
             sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"{i % 7},a{i % 25_000},b{(i / 2) % 25_000}\n");
         }
         var design = ModelDesign.Build(CsvReader.Parse(sb.ToString()), "y ~ 1 + (1 | a) + (1 | b)");
-        var e = Assert.Throws<ModelException>(() => new ProfiledLmm(design, reml: false));
+        var e = Assert.Throws<ModelException>(() => new ProfiledLmm(design, reml: false, fixedEffects: true, RestStorage.Dense));
         Assert.Contains("25000 columns", e.Message, StringComparison.Ordinal);
+        Assert.Contains("625000000 values", e.Message, StringComparison.Ordinal);
+        var model = new ProfiledLmm(design, reml: false);
+        Assert.Equal(RestStorage.Envelope, model.Storage);
+        Assert.True(model.RestEntries < 10 * 25_000, $"{model.RestEntries} values");
+        Assert.True(double.IsFinite(model.Evaluate([0.8, 0.6])));
     }
 
     [Fact]
