@@ -546,12 +546,17 @@ internal sealed partial class ProfiledLmm
         return true;
     }
 
-    /// <summary>L32 (transposed, m2 × (p+1)) = Λ2' A32' − L21 L31', each column then solved against L22.</summary>
+    /// <summary>L32 (transposed, m2 × (p+1)) = Λ2' A32' − L21 L31', each column then solved against L22 (on the envelope: <see cref="SolveRestColumnsEnvelope"/>).</summary>
     private void SolveRestColumns()
     {
         int q1 = _lead.Q;
         _a32t.AsSpan().CopyTo(_l32t);
         for (int r = 0; r < _pp1; r++) ScaleRestVector(_l32t.AsSpan(r * _m2, _m2));
+        if (_envelope is { } env)
+        {
+            SolveRestColumnsEnvelope(env);
+            return;
+        }
         if (_allScalar)
         {
             for (int r = 0; r < _pp1; r++)
@@ -585,8 +590,7 @@ internal sealed partial class ProfiledLmm
                 }
             }
         }
-        if (_envelope is { } env) SolveRestEnvelope(env, _l32t, _pp1);
-        else SolveLowerDenseColumns(_l22, _m2, _l32t, _pp1);
+        SolveLowerDenseColumns(_l22, _m2, _l32t, _pp1);
     }
 
     /// <summary>L22 ← Λ2' A22 Λ2 over the lower triangle (the whole square when a rest term is a vector term).</summary>

@@ -88,20 +88,33 @@ public sealed class EnvelopeCholeskyTests
         }
         AssertClose(logDet, EnvelopeCholesky.LogDeterminant(pattern, l), "log-determinant");
 
-        // Three right-hand sides at once, and the transposed solve.
+        // Several right-hand sides at once, stored by rows (strides around the vector widths, padding included),
+        // and the transposed solve.
         var rng = new Random(seed + 100);
         var b = Enumerable.Range(0, 3 * n).Select(_ => rng.NextDouble() - 0.5).ToArray();
-        var x = (double[])b.Clone();
-        EnvelopeCholesky.SolveLower(pattern, l, x, 3, n);
-        for (int r = 0; r < 3; r++)
+        foreach (int stride in new[] { 1, 3, 4, 8, 11, 16, 19, 24 })
         {
-            var want = b.AsSpan(r * n, n).ToArray();
-            for (int j = 0; j < n; j++)
+            int columns = Math.Min(stride, 3);
+            var x = new double[n * stride];
+            for (int r = 0; r < columns; r++)
             {
-                want[j] /= ld[(j * n) + j];
-                for (int i = j + 1; i < n; i++) want[i] -= ld[(j * n) + i] * want[j];
+                for (int i = 0; i < n; i++) x[(i * stride) + r] = b[(r * n) + i];
             }
-            for (int i = 0; i < n; i++) AssertClose(want[i], x[(r * n) + i], $"solve {r} row {i}");
+            EnvelopeCholesky.SolveLowerRows(pattern, l, x, stride, (SimdWidth)widthCode);
+            for (int r = 0; r < columns; r++)
+            {
+                var want = b.AsSpan(r * n, n).ToArray();
+                for (int j = 0; j < n; j++)
+                {
+                    want[j] /= ld[(j * n) + j];
+                    for (int i = j + 1; i < n; i++) want[i] -= ld[(j * n) + i] * want[j];
+                }
+                for (int i = 0; i < n; i++) AssertClose(want[i], x[(i * stride) + r], $"stride {stride}: solve {r} row {i}");
+            }
+            for (int i = 0; i < n; i++)
+            {
+                for (int r = columns; r < stride; r++) Assert.Equal(0, x[(i * stride) + r]);
+            }
         }
         var y = b.AsSpan(0, n).ToArray();
         EnvelopeCholesky.SolveLowerTransposed(pattern, l, y);
