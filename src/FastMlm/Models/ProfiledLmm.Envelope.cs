@@ -190,56 +190,6 @@ internal sealed partial class ProfiledLmm
         }
     }
 
-    /// <summary>
-    /// L32 (transposed, m2 × (p+1)) = L22⁻¹ (Λ2' A32' − L21 L31') on the envelope, given Λ2' A32' in
-    /// <see cref="_l32t"/>. The right-hand sides are laid out by rows in the envelope's order,
-    /// <see cref="SolveStride"/> values a row (zero-padded to whole vectors): L21 L31' is then one vector
-    /// multiply–add across all p+1 columns per block of L21 and column of the lead, and each step of the solve likewise.
-    /// </summary>
-    private void SolveRestColumnsEnvelope(RestEnvelope env)
-    {
-        int q1 = _lead.Q, stride = SolveStride(_pp1);
-        var work = env.Work.AsSpan(0, _m2 * stride);
-        var position = env.Position;
-        var width = DenseCholesky.Best;
-        work.Clear(); // the padding too: the transposed solve uses the same scratch
-        for (int r = 0, o = 0; r < _pp1; r++, o += _m2)
-        {
-            for (int i = 0; i < _m2; i++) work[(position[i] * stride) + r] = _l32t[o + i];
-        }
-        var lead = env.LeadRows;
-        for (int g = 0; g < _lead.Levels; g++)
-        {
-            int e0 = _blockPtr[g], e1 = _blockPtr[g + 1];
-            if (e0 == e1) continue;
-            for (int c = 0; c < q1; c++)
-            {
-                for (int r = 0; r < _pp1; r++) lead[(c * stride) + r] = _l31t[(r * _m1) + (g * q1) + c];
-            }
-            for (int e = e0; e < e1; e++)
-            {
-                int qe = _terms[_blockTerm[e]].Q, re = _blockRow[e], ve = _blockValue[e];
-                for (int a = 0; a < qe; a++)
-                {
-                    var target = work.Slice(position[re + a] * stride, stride);
-                    for (int c = 0; c < q1; c++)
-                    {
-                        double v = _l21[ve + (c * qe) + a];
-                        if (v != 0) Kernels.Axpy(-v, lead.AsSpan(c * stride, stride), target, width);
-                    }
-                }
-            }
-        }
-        EnvelopeCholesky.SolveLowerRows(env.Pattern, _l22, work, stride);
-        for (int r = 0, o = 0; r < _pp1; r++, o += _m2)
-        {
-            for (int i = 0; i < _m2; i++) _l32t[o + i] = work[(position[i] * stride) + r];
-        }
-    }
-
-    /// <summary>The row length of <see cref="SolveRestColumnsEnvelope"/>'s layout: the columns rounded up to whole 8-wide vectors.</summary>
-    private static int SolveStride(int columns) => (columns + 7) & ~7;
-
     /// <summary>Solves L22' x = b in place (natural order) through the envelope's order.</summary>
     private void SolveRestTransposedEnvelope(RestEnvelope env, Span<double> x)
     {

@@ -11,7 +11,7 @@ internal sealed partial class ProfiledLmm
     private sealed class RestEnvelope
     {
         private RestEnvelope(EnvelopePattern pattern, int[] position, int[] termAt, int[] unitStart, int[] unitTerm, int[] unitFirst,
-            int[] blockOrder, int[] blockPosition, int levelValues, int qMax, int work, int leadRows)
+            int[] blockOrder, int[] blockPosition, int levelValues, int qMax, int work)
         {
             Pattern = pattern;
             Position = position;
@@ -25,7 +25,6 @@ internal sealed partial class ProfiledLmm
             QMax = qMax;
             BlockScratch = new double[qMax * (qMax + 1)];
             Work = new double[work];
-            LeadRows = new double[leadRows];
         }
 
         /// <summary>The envelope, in the envelope's column order.</summary>
@@ -63,9 +62,6 @@ internal sealed partial class ProfiledLmm
 
         /// <summary>Scratch: m2 × (p+1), vectors in envelope order.</summary>
         public double[] Work { get; }
-
-        /// <summary>Scratch: one lead level's rows of L31, laid out as <see cref="Work"/>'s rows.</summary>
-        public double[] LeadRows { get; }
 
         /// <summary>
         /// The smaller of the natural order's and reverse Cuthill–McKee's envelopes; null when even that would hold
@@ -165,7 +161,7 @@ internal sealed partial class ProfiledLmm
             }
             int qMax = terms.Skip(1).Max(t => t.Q);
             return new RestEnvelope(pattern, position, termAt, unitStart, unitTerm, unitFirst, blockOrder, blockPosition,
-                widest, qMax, m2 * SolveStride(model._pp1), model._lead.Q * SolveStride(model._pp1));
+                widest, qMax, m2);
         }
     }
 }

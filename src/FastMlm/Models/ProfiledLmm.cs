@@ -71,6 +71,8 @@ internal sealed partial class ProfiledLmm
     private readonly double[] _l33;
     private readonly double[] _scratch;
     private readonly double[] _restScale;
+    private readonly double[] _restRows;
+    private readonly double[] _leadRows;
 
     public ProfiledLmm(ModelDesign design, bool reml)
         : this(design, reml, fixedEffects: true)
@@ -175,6 +177,8 @@ internal sealed partial class ProfiledLmm
         _l33 = new double[_a33.Length];
         _scratch = new double[Math.Max(16, _terms.Max(t => t.Q) * Math.Max(_terms.Max(t => t.Q), _pp1))];
         _restScale = new double[_m2];
+        _restRows = new double[_m2 * SolveStride(_pp1)]; // padding columns: every operation is lane-wise, so they never reach the others
+        _leadRows = new double[_lead.Q * SolveStride(_pp1)];
 
         Lower = new double[ThetaLength];
         Start = new double[ThetaLength];
@@ -546,52 +550,57 @@ internal sealed partial class ProfiledLmm
         return true;
     }
 
-    /// <summary>L32 (transposed, m2 × (p+1)) = Λ2' A32' − L21 L31', each column then solved against L22 (on the envelope: <see cref="SolveRestColumnsEnvelope"/>).</summary>
+    /// <summary>
+    /// L32 (transposed, m2 × (p+1)) = L22⁻¹ (Λ2' A32' − L21 L31'). The p+1 right-hand sides are laid out by rows
+    /// in L22's order (the envelope's, or the natural one), <see cref="SolveStride"/> values a row, zero-padded to
+    /// whole vectors: L21 L31' is then one vector multiply–add across all of them per block row of L21 and column
+    /// of the lead, and each step of the solve likewise.
+    /// </summary>
     private void SolveRestColumns()
     {
-        int q1 = _lead.Q;
+        int q1 = _lead.Q, stride = SolveStride(_pp1);
         _a32t.AsSpan().CopyTo(_l32t);
         for (int r = 0; r < _pp1; r++) ScaleRestVector(_l32t.AsSpan(r * _m2, _m2));
-        if (_envelope is { } env)
+        var rows = _restRows.AsSpan(0, _m2 * stride);
+        var position = _envelope?.Position;
+        var width = DenseCholesky.Best;
+        for (int r = 0, o = 0; r < _pp1; r++, o += _m2)
         {
-            SolveRestColumnsEnvelope(env);
-            return;
+            for (int i = 0; i < _m2; i++) rows[((position is null ? i : position[i]) * stride) + r] = _l32t[o + i];
         }
-        if (_allScalar)
+        var lead = _leadRows;
+        for (int g = 0; g < _lead.Levels; g++)
         {
-            for (int r = 0; r < _pp1; r++)
+            int e0 = _blockPtr[g], e1 = _blockPtr[g + 1];
+            if (e0 == e1) continue;
+            for (int c = 0; c < q1; c++)
             {
-                var l31 = _l31t.AsSpan(r * _m1, _m1);
-                var target = _l32t.AsSpan(r * _m2, _m2);
-                for (int g = 0; g < _lead.Levels; g++)
-                {
-                    double v = l31[g];
-                    if (v == 0) continue;
-                    for (int e = _blockPtr[g]; e < _blockPtr[g + 1]; e++) target[_blockRow[e]] -= _l21[e] * v;
-                }
+                for (int r = 0; r < _pp1; r++) lead[(c * stride) + r] = _l31t[(r * _m1) + (g * q1) + c];
             }
-        }
-        else for (int g = 0; g < _lead.Levels; g++)
-        {
-            for (int e = _blockPtr[g]; e < _blockPtr[g + 1]; e++)
+            for (int e = e0; e < e1; e++)
             {
-                int qe = _terms[_blockTerm[e]].Q, re = _blockRow[e];
-                var be = _l21.AsSpan(_blockValue[e], qe * q1);
-                for (int r = 0; r < _pp1; r++)
+                int qe = _terms[_blockTerm[e]].Q, re = _blockRow[e], ve = _blockValue[e];
+                for (int a = 0; a < qe; a++)
                 {
-                    var l31 = _l31t.AsSpan((r * _m1) + (g * q1), q1);
-                    var target = _l32t.AsSpan((r * _m2) + re, qe);
-                    for (int a = 0; a < qe; a++)
+                    var target = rows.Slice((position is null ? re + a : position[re + a]) * stride, stride);
+                    for (int c = 0; c < q1; c++)
                     {
-                        double s = 0;
-                        for (int c = 0; c < q1; c++) s += be[(c * qe) + a] * l31[c];
-                        target[a] -= s;
+                        double v = _l21[ve + (c * qe) + a];
+                        if (v != 0) Kernels.Axpy(-v, lead.AsSpan(c * stride, stride), target, width);
                     }
                 }
             }
         }
-        SolveLowerDenseColumns(_l22, _m2, _l32t, _pp1);
+        if (_envelope is { } env) EnvelopeCholesky.SolveLowerRows(env.Pattern, _l22, rows, stride);
+        else DenseCholesky.SolveLowerRows(_l22, _m2, rows, stride);
+        for (int r = 0, o = 0; r < _pp1; r++, o += _m2)
+        {
+            for (int i = 0; i < _m2; i++) _l32t[o + i] = rows[((position is null ? i : position[i]) * stride) + r];
+        }
     }
+
+    /// <summary>The row length of <see cref="SolveRestColumns"/>'s layout: the p+1 columns rounded up to whole 8-wide vectors.</summary>
+    private static int SolveStride(int columns) => (columns + 7) & ~7;
 
     /// <summary>L22 ← Λ2' A22 Λ2 over the lower triangle (the whole square when a rest term is a vector term).</summary>
     private void ScaleRestSquare()
@@ -645,26 +654,6 @@ internal sealed partial class ProfiledLmm
             else
             {
                 for (int level = 0; level < term.Levels; level++) SmallDense.MultiplyLowerTransposed(term.Lambda, seg.Slice(level * q, q), q);
-            }
-        }
-    }
-
-    /// <summary>
-    /// Solves L X = B in place for <paramref name="columns"/> right-hand sides stored column-major (n rows each),
-    /// reading each column of L once for all of them.
-    /// </summary>
-    private static void SolveLowerDenseColumns(double[] l, int n, double[] x, int columns)
-    {
-        for (int j = 0; j < n; j++)
-        {
-            double d = l[(j * n) + j];
-            var lj = l.AsSpan((j * n) + j + 1, n - j - 1);
-            for (int r = 0; r < columns; r++)
-            {
-                int o = r * n;
-                double xj = x[o + j] / d;
-                x[o + j] = xj;
-                if (xj != 0 && lj.Length > 0) Kernels.Axpy(-xj, lj, x.AsSpan(o + j + 1, n - j - 1), DenseCholesky.Best);
             }
         }
     }

@@ -119,6 +119,55 @@ public sealed class DenseCholeskyTests
         }
     }
 
+    public static TheoryData<int, int, int> SolveCases()
+    {
+        var data = new TheoryData<int, int, int>();
+        foreach (var w in Widths())
+        {
+            // Orders around the four-column steps; strides around both vector widths, padding included.
+            foreach (int n in new[] { 1, 3, 4, 5, 9, 40 })
+            {
+                foreach (int stride in new[] { 1, 3, 4, 8, 11, 16, 19, 24 }) data.Add((int)w, n, stride);
+            }
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(SolveCases))]
+    public void SolveLowerRows_MatchesForwardSubstitution(int widthCode, int n, int stride)
+    {
+        var l = RandomSpd(n, seed: n + stride);
+        Assert.True(DenseCholesky.Factor(l, n, n));
+        var rng = new Random(stride);
+        int columns = Math.Min(stride, 3);
+        var x = new double[n * stride];
+        var b = new double[columns * n];
+        for (int r = 0; r < columns; r++)
+        {
+            for (int i = 0; i < n; i++) x[(i * stride) + r] = b[(r * n) + i] = rng.NextDouble() - 0.5;
+        }
+        DenseCholesky.SolveLowerRows(l, n, x, stride, (SimdWidth)widthCode);
+        for (int r = 0; r < columns; r++)
+        {
+            var want = b.AsSpan(r * n, n).ToArray();
+            for (int j = 0; j < n; j++)
+            {
+                want[j] /= l[(j * n) + j];
+                for (int i = j + 1; i < n; i++) want[i] -= l[(j * n) + i] * want[j];
+            }
+            for (int i = 0; i < n; i++)
+            {
+                double got = x[(i * stride) + r];
+                Assert.True(Math.Abs(got - want[i]) <= 1e-12 * Math.Max(1, Math.Abs(want[i])), $"column {r} row {i}: {got} != {want[i]}");
+            }
+        }
+        for (int i = 0; i < n; i++)
+        {
+            for (int r = columns; r < stride; r++) Assert.Equal(0, x[(i * stride) + r]);
+        }
+    }
+
     private static bool Supported(SimdWidth width) => Widths().Contains(width);
 
     private static double[] RandomSpd(int n, int seed)
