@@ -160,31 +160,8 @@ public static class GroupLines
     {
         var names = new List<string>();
         var terms = formula.Fixed.Terms.Concat(formula.Random.SelectMany(r => r.Effects.Terms));
-        foreach (var node in terms.SelectMany(t => t.Variables)) CollectFactorArguments(node, names);
+        foreach (var node in terms.SelectMany(t => t.Variables)) ModelFormula.CollectIdentifiers(node, names, "factor");
         return names.ToHashSet(StringComparer.Ordinal);
-    }
-
-    private static void CollectFactorArguments(FormulaNode node, List<string> names)
-    {
-        switch (node)
-        {
-            case CallNode { Function: "factor" } c:
-                foreach (var a in c.Arguments) ModelFormula.CollectIdentifiers(a, names);
-                break;
-            case CallNode c:
-                foreach (var a in c.Arguments) CollectFactorArguments(a, names);
-                break;
-            case BinaryNode b:
-                CollectFactorArguments(b.Left, names);
-                CollectFactorArguments(b.Right, names);
-                break;
-            case UnaryNode u:
-                CollectFactorArguments(u.Operand, names);
-                break;
-            case ParenNode p:
-                CollectFactorArguments(p.Inner, names);
-                break;
-        }
     }
 
     private static HashSet<string> GroupingVariables(ModelFormula formula)

@@ -62,20 +62,7 @@ public sealed partial class GlmmPlotTests
             Assert.DoesNotContain('\n', e.Message);
             return;
         }
-        var plot = DiagnosticFigures.Create(kind, fit, request);
-        string dir = Directory.CreateTempSubdirectory("fastmlm-glmm-plot-").FullName;
-        try
-        {
-            string svg = Path.Combine(dir, "plot.svg"), png = Path.Combine(dir, "plot.png");
-            plot.Figure.Save(svg);
-            plot.Figure.Save(png, 640, 480);
-            PlotRenderingTests.AssertSvg(svg);
-            PlotRenderingTests.AssertPng(png, 640, 480);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        PlotRenderingTests.AssertRendersAsSvgAndPng(DiagnosticFigures.Create(kind, fit, request));
     }
 
     [Fact]
