@@ -19,25 +19,26 @@ public static class Charts
     private static readonly Color s_own = new(255, 127, 14);
     private static readonly Color s_reference = new(90, 90, 90);
 
-    /// <summary>The QQ plot of the scaled residuals, its outliers named.</summary>
+    /// <summary>The QQ plot of the residuals (a linear model's scaled residuals, a GLMM's deviance residuals), its outliers named.</summary>
     public static Figure QqResiduals(QqSeries series)
     {
         ArgumentNullException.ThrowIfNull(series);
-        return new Figure([QqPanel(series, "Scaled residuals")], 1, PanelWidth, PanelHeight);
+        return new Figure([QqPanel(series, series.Title)], 1, PanelWidth, PanelHeight);
     }
 
     /// <summary>One QQ plot per random-effect column (lme4's <c>qqmath(ranef(fit))</c>), outlying levels named.</summary>
     public static Figure QqRandomEffects(IReadOnlyList<QqSeries> series)
     {
         ArgumentNullException.ThrowIfNull(series);
-        return new Figure(series.Select(s => QqPanel(s, $"Conditional mode: {s.Column}")).ToArray(), Math.Min(series.Count, 3), PanelWidth, PanelHeight);
+        return new Figure(series.Select(s => QqPanel(s, $"Conditional mode: {s.Column}" + (s.Scale is null ? "" : $" ({s.Scale})"))).ToArray(),
+            Math.Min(series.Count, 3), PanelWidth, PanelHeight);
     }
 
-    /// <summary>Scaled residuals against fitted values (lme4's <c>plot(fit)</c>), outliers named.</summary>
+    /// <summary>Residuals against fitted values (lme4's <c>plot(fit)</c>; a GLMM's Pearson residuals against η̂), outliers named.</summary>
     public static Figure ResidualsFitted(ResidualFittedPoints points)
     {
         ArgumentNullException.ThrowIfNull(points);
-        var plt = Panel("Scaled residuals against fitted values", "Fitted values", "Scaled residuals");
+        var plt = Panel(points.Title, points.FittedLabel, points.ResidualLabel);
         plt.Add.HorizontalLine(0, 1, s_reference, LinePattern.Solid);
         plt.Add.Markers(points.Fitted.ToArray(), points.Residual.ToArray(), MarkerShape.FilledCircle, 5, s_points.WithAlpha(0.7));
         Label(plt, points.Outliers);
@@ -52,7 +53,7 @@ public static class Charts
         var plots = new List<Plot>();
         foreach (var p in panels)
         {
-            var plt = Panel($"{p.Group}: {p.Column}", $"Conditional mode with {percent}% interval", p.Group);
+            var plt = Panel($"{p.Group}: {p.Column}", $"Conditional mode with {percent}% interval" + (p.Scale is null ? "" : $" ({p.Scale})"), p.Group);
             plt.Add.VerticalLine(0, 1, s_reference, LinePattern.Solid);
             for (int i = 0; i < p.Rows.Count; i++)
             {
@@ -67,6 +68,26 @@ public static class Charts
         }
         int rows = panels.Count == 0 ? 0 : panels.Max(p => p.Rows.Count);
         return new Figure(plots, Math.Min(plots.Count, 3), PanelWidth, Math.Max(PanelHeight, (14 * rows) + 120));
+    }
+
+    /// <summary>Gelman &amp; Hill's binned residual plot: each bin's mean residual against its mean linear predictor, with ±2 standard errors.</summary>
+    public static Figure BinnedResiduals(BinnedResidualsData data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var plt = Panel("Binned residuals", data.PredictorLabel, "Mean residual y − μ̂ in the bin");
+        plt.Add.HorizontalLine(0, 1, s_reference, LinePattern.Solid);
+        var x = data.Bins.Select(b => b.MeanPredictor).ToArray();
+        foreach (int sign in new[] { 1, -1 })
+        {
+            var band = plt.Add.ScatterLine(x, data.Bins.Select(b => sign * 2 * b.StandardError).ToArray(), s_reference.WithAlpha(0.7));
+            band.LineWidth = 1;
+            if (sign == 1) band.LegendText = "±2 standard errors";
+        }
+        plt.Add.Markers(x, data.Bins.Select(b => b.MeanResidual).ToArray(), MarkerShape.FilledCircle, 6, s_points);
+        var outside = data.Bins.Where(b => b.Outside).ToArray();
+        if (outside.Length > 0) plt.Add.Markers(outside.Select(b => b.MeanPredictor).ToArray(), outside.Select(b => b.MeanResidual).ToArray(), MarkerShape.FilledCircle, 7, s_outlier);
+        plt.ShowLegend(Edge.Right);
+        return new Figure([plt], 1, PanelWidth + 160, PanelHeight);
     }
 
     /// <summary>The predicted line of every group, the highlighted ones in colour with their observations, the rest faint, and the population line.</summary>

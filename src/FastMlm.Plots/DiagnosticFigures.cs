@@ -39,12 +39,15 @@ public sealed record NamedOutlier(string Panel, LabelledPoint Point);
 /// <param name="Outliers">The outliers labelled in it (QQ and residual plots), largest |z| first within each panel.</param>
 public sealed record PlotResult(Figure Figure, IReadOnlyList<NamedOutlier> Outliers);
 
-/// <summary>The plot kinds of <c>fastmlm plot --kind</c>, each from a fitted linear mixed model.</summary>
+/// <summary>
+/// The plot kinds of <c>fastmlm plot --kind</c>, each from a fitted mixed model. GLMMs have all but <c>pooling</c>,
+/// <c>profile</c> and <c>bootstrap</c> (refused with the reason), and <c>qq-residuals</c> of a 0/1 response.
+/// </summary>
 public static class DiagnosticFigures
 {
     /// <summary>The kinds, in the order the help lists them.</summary>
     public static IReadOnlyList<string> Kinds { get; } =
-        ["qq-residuals", "residuals-fitted", "qq-ranef", "caterpillar", "group-lines", "pooling", "profile", "bootstrap"];
+        ["qq-residuals", "residuals-fitted", "binned-residuals", "qq-ranef", "caterpillar", "group-lines", "pooling", "profile", "bootstrap"];
 
     /// <summary>Computes the plot's data from <paramref name="fit"/> and draws it.</summary>
     /// <exception cref="ArgumentException">An unknown kind, or <c>bootstrap</c> without replicates.</exception>
@@ -63,8 +66,10 @@ public static class DiagnosticFigures
             case "residuals-fitted":
             {
                 var points = Residuals.AgainstFitted(fit);
-                return new PlotResult(Charts.ResidualsFitted(points), Named("Scaled residuals", points.Outliers));
+                return new PlotResult(Charts.ResidualsFitted(points), Named(points.ResidualLabel, points.Outliers));
             }
+            case "binned-residuals":
+                return new PlotResult(Charts.BinnedResiduals(BinnedResiduals.Compute(fit)), []);
             case "qq-ranef":
             {
                 var series = QqPlots.RandomEffects(fit);

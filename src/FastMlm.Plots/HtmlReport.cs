@@ -13,9 +13,9 @@ namespace FastMlm.Plots;
 public sealed record ReportModel(string Name, FitResult Fit);
 
 /// <summary>
-/// One self-contained HTML page about one or more linear mixed models fitted to the same data: each model's summary
-/// (lme4's layout), the likelihood-ratio table when there are two or more, the ICC and R², and the diagnostic plots
-/// drawn inline as SVG. No script and nothing fetched: the page reads the same offline, on a phone (it reflows, and
+/// One self-contained HTML page about one or more linear or generalized linear mixed models fitted to the same data:
+/// each model's summary (lme4's or glmer's layout), the likelihood-ratio table when there are two or more, the ICC and
+/// R² (a GLMM's latent-scale ICC where the summary gives one), and the diagnostic plots drawn inline as SVG. No script and nothing fetched: the page reads the same offline, on a phone (it reflows, and
 /// the pictures scale to the width) and on paper. Everything taken from the data is HTML-escaped.
 /// </summary>
 public static class HtmlReport
@@ -24,8 +24,20 @@ public static class HtmlReport
     public static IReadOnlyList<string> Sections(int models) =>
         models >= 2 ? ["summary", "comparison", "variance", "diagnostics"] : ["summary", "variance", "diagnostics"];
 
-    /// <summary>The diagnostic plots drawn for each model.</summary>
+    /// <summary>The diagnostic plots drawn for each linear model.</summary>
     public static IReadOnlyList<string> DiagnosticKinds { get; } = ["qq-residuals", "residuals-fitted", "qq-ranef", "caterpillar"];
+
+    /// <summary>
+    /// The diagnostic plots drawn for <paramref name="fit"/>: <see cref="DiagnosticKinds"/>, except that a GLMM of a 0/1
+    /// response has binned residuals in place of the QQ plot of its residuals (which says nothing there).
+    /// </summary>
+    public static IReadOnlyList<string> DiagnosticKindsFor(FitResult fit)
+    {
+        ArgumentNullException.ThrowIfNull(fit);
+        return fit.IsGeneralized && GlmmResidualTable.Compute(fit).IsBinary
+            ? ["binned-residuals", "residuals-fitted", "qq-ranef", "caterpillar"]
+            : DiagnosticKinds;
+    }
 
     private const string Style = """
         :root { color-scheme: light; }
@@ -82,9 +94,7 @@ public static class HtmlReport
         Open(html, "variance", "ICC and R²");
         foreach (var m in models)
         {
-            html.Append(Heading(m)).Append("<pre>")
-                .Append(Escape(InferenceReport.Describe(VarianceExplained.Shares(m.Fit, level), VarianceExplained.RSquared(m.Fit), level)))
-                .Append("</pre>\n");
+            html.Append(Heading(m)).Append("<pre>").Append(Escape(VarianceText(m.Fit, level))).Append("</pre>\n");
         }
         html.Append("</section>\n");
 
@@ -93,12 +103,12 @@ public static class HtmlReport
         foreach (var m in models)
         {
             html.Append(Heading(m));
-            foreach (var kind in DiagnosticKinds)
+            foreach (var kind in DiagnosticKindsFor(m.Fit))
             {
                 var plot = DiagnosticFigures.Create(kind, m.Fit, new PlotRequest { Level = level });
                 string id = string.Create(CultureInfo.InvariantCulture, $"fig{figure++}");
                 html.Append("<figure id=\"").Append(id).Append("\">\n").Append(plot.Figure.ToSvg(idPrefix: id + "_")).Append('\n')
-                    .Append("<figcaption>").Append(Escape(Caption(kind, level))).Append(Outliers(plot.Outliers)).Append("</figcaption>\n</figure>\n");
+                    .Append("<figcaption>").Append(Escape(Caption(kind, m.Fit, level))).Append(Outliers(plot.Outliers)).Append("</figcaption>\n</figure>\n");
             }
         }
         html.Append("</section>\n</body>\n</html>\n");
@@ -111,12 +121,31 @@ public static class HtmlReport
     private static string Heading(ReportModel m) =>
         $"<h3>{Escape(m.Name)}: <span class=\"formula\">{Escape(m.Fit.Formula)}</span> ({(m.Fit.Reml ? "REML" : "ML")})</h3>\n";
 
-    private static string Caption(string kind, double level) => kind switch
+    /// <summary>
+    /// The ICC and R² of a linear model (with profile intervals); a GLMM's latent-scale ICC as its summary gives it, or
+    /// why there is none (R² and profile intervals are computed for linear models).
+    /// </summary>
+    private static string VarianceText(FitResult fit, double level)
     {
-        "qq-residuals" => "Normal QQ plot of the scaled residuals (y − ŷ)/σ̂, with the line through the quartiles.",
-        "residuals-fitted" => "Scaled residuals against the fitted values Xβ̂ + Zb̂.",
-        "qq-ranef" => "Normal QQ plots of the conditional modes of each random-effect column.",
-        "caterpillar" => string.Create(CultureInfo.InvariantCulture, $"Conditional modes with {level * 100:0.###}% intervals mode ± z·condSD, sorted."),
+        if (!fit.IsGeneralized) return InferenceReport.Describe(VarianceExplained.Shares(fit, level), VarianceExplained.RSquared(fit), level);
+        string icc = FitSummary.DescribeIntraclassCorrelations(fit);
+        return icc.Length > 0
+            ? icc
+            : $"no ICC: the latent-scale ICC is defined for binomial models whose random terms are all intercepts (this is a {fit.Family.RName()} model"
+              + (fit.Family == Family.Binomial ? " with random slopes)\n" : ")\n");
+    }
+
+    private static string Caption(string kind, FitResult fit, double level) => (kind, fit.IsGeneralized) switch
+    {
+        ("qq-residuals", false) => "Normal QQ plot of the scaled residuals (y − ŷ)/σ̂, with the line through the quartiles.",
+        ("qq-residuals", true) => "Normal QQ plot of the deviance residuals, with the line through the quartiles.",
+        ("residuals-fitted", false) => "Scaled residuals against the fitted values Xβ̂ + Zb̂.",
+        ("residuals-fitted", true) => $"Pearson residuals (y − μ̂)/√(V(μ̂)/m) against the linear predictor η̂ = Xβ̂ + Zb̂ ({fit.Link} scale).",
+        ("binned-residuals", _) => "Binned residuals (Gelman & Hill): the mean residual y − μ̂ in bins of the linear predictor, with ±2 standard errors; about 95% of the bins should lie within them.",
+        ("qq-ranef", false) => "Normal QQ plots of the conditional modes of each random-effect column.",
+        ("qq-ranef", true) => $"Normal QQ plots of the conditional modes of each random-effect column ({fit.Link} scale).",
+        ("caterpillar", _) => string.Create(CultureInfo.InvariantCulture, $"Conditional modes with {level * 100:0.###}% intervals mode ± z·condSD, sorted")
+            + (fit.IsGeneralized ? $" ({fit.Link} scale)." : "."),
         _ => kind,
     };
 

@@ -25,13 +25,13 @@ internal static class CompareCommand
             formulas, names, json, bootstrap, seed, threads,
         };
         inputs.AddTo(command);
+        inputs.AddFamilyTo(command);
         command.SetAction(parse =>
         {
             var list = parse.GetValue(formulas) ?? [];
             if (list.Length < 2) throw new UsageException("compare needs at least two models: --formula F1 --formula F2");
             var labels = ModelInputs.Labels(parse.GetValue(names), list.Length);
-            var options = inputs.FitOptions(parse, defaultReml: false); // ML unless --reml: the test compares likelihoods
-            var (frame, fits) = inputs.LoadAndFitAll(parse, context, list, options);
+            var (frame, fits) = inputs.LoadAndFitAll(parse, context, list, defaultReml: false); // ML unless --reml: the test compares likelihoods
             var table = LikelihoodRatioTest.Compare(fits, labels);
             int nsim = parse.GetValue(bootstrap);
             if (nsim < 0) throw new UsageException("--bootstrap must be 0 or more");

@@ -15,25 +15,10 @@ namespace FastMlm.Cli.Commands;
 /// <summary><c>fastmlm fit</c>: reads the data, fits the model, prints lme4's summary and optionally writes JSON.</summary>
 internal static class FitCommand
 {
-    private static readonly Dictionary<Family, string[]> s_links = new()
-    {
-        [Family.Gaussian] = ["identity"],
-        [Family.Binomial] = ["logit", "probit", "cloglog"],
-        [Family.Poisson] = ["log"],
-    };
-
     public static Command Create(CliContext context)
     {
         var inputs = new ModelInputs();
         var formula = ModelInputs.FormulaOption();
-        var family = new Option<string>("--family")
-        {
-            Description = "gaussian (default), binomial or poisson.",
-            DefaultValueFactory = _ => "gaussian",
-        };
-        var link = new Option<string?>("--link") { Description = "The link: logit, probit or cloglog (binomial); log (poisson); identity (gaussian)." };
-        var nagq = new Option<int?>("--nagq") { Description = "Quadrature points for GLMMs: 0 (fast), 1 (Laplace, default) or more (adaptive Gauss-Hermite, one scalar random-effects term only)." };
-        var weights = new Option<string?>("--weights") { Description = "A column of prior weights: the trials of a binomial proportion, or the weights of Poisson counts." };
         var exp = new Option<bool>("--exp") { Description = "GLMMs: add the exponentiated fixed effects (odds ratios for logit, rate ratios for log) with Wald intervals at --level." };
         var json = new Option<string?>("--json")
         {
@@ -61,19 +46,16 @@ internal static class FitCommand
 
         var command = new Command("fit", "Fit a linear or generalized linear mixed model.")
         {
-            formula, family, link, nagq, weights, exp, json, design, pvalues, ci, level, nsim, seed, threads,
+            formula, exp, json, design, pvalues, ci, level, nsim, seed, threads,
         };
         inputs.AddTo(command);
+        inputs.AddFamilyTo(command);
         command.SetAction(parse =>
         {
             var settings = new FitSettings(
                 Formula: parse.GetValue(formula)!,
-                Reml: parse.GetValue(inputs.Reml),
-                Ml: parse.GetValue(inputs.Ml),
-                Family: parse.GetValue(family)!,
-                Link: parse.GetValue(link),
-                Nagq: parse.GetValue(nagq),
-                Weights: parse.GetValue(weights),
+                Spec: inputs.Spec(parse),
+                Link: parse.GetValue(inputs.Link),
                 Exp: parse.GetValue(exp),
                 JsonRequested: parse.GetResult(json) is not null,
                 JsonFile: parse.GetValue(json),
@@ -90,7 +72,7 @@ internal static class FitCommand
     }
 
     private sealed record FitSettings(
-        string Formula, bool Reml, bool Ml, string Family, string? Link, int? Nagq, string? Weights, bool Exp, bool JsonRequested, string? JsonFile, bool DesignOnly,
+        string Formula, ModelSpec Spec, string? Link, bool Exp, bool JsonRequested, string? JsonFile, bool DesignOnly,
         string PValues, string Ci, double Level, int Nsim, long Seed, int Threads);
 
     /// <summary>A confidence level strictly between 0 and 1, else a usage error.</summary>
@@ -99,19 +81,7 @@ internal static class FitCommand
 
     private static int Run(CliContext context, ModelInputs inputs, ParseResult parse, FitSettings s)
     {
-        if (s.Reml && s.Ml) throw new UsageException("--reml and --ml exclude each other: choose one");
-        var family = ParseFamily(s.Family);
-        if (s.Link is not null && !s_links[family].Contains(s.Link, StringComparer.Ordinal))
-        {
-            throw new UsageException($"--link {s.Link} does not go with --family {family.RName()} (use {string.Join(", ", s_links[family])})");
-        }
-        if (s.Nagq is { } q)
-        {
-            if (family == Family.Gaussian) throw new UsageException("--nagq applies to binomial and poisson models only");
-            if (q < 0) throw new UsageException("--nagq must be 0 or more");
-        }
-        if (s.Reml && family != Family.Gaussian) throw new UsageException("--reml applies to linear (gaussian) models only");
-        if (family == Family.Gaussian && s.Weights is not null) throw new UsageException("--weights applies to binomial and poisson models (weighted linear mixed models are not available)");
+        var family = s.Spec.Family;
         if (s.Exp && family == Family.Gaussian) throw new UsageException("--exp applies to binomial and poisson models (exp of a linear model's coefficients is no ratio)");
         if (s.Exp && s.Link == "probit") throw new UsageException("--exp gives ratios under the logit, log or cloglog link; exp of a probit coefficient is no ratio");
         if (family != Family.Gaussian)
@@ -126,23 +96,13 @@ internal static class FitCommand
 
         ModelInputs.CheckOutputFolder("--json", s.JsonFile); // before the data are read and the model fitted, not after
         var parsedFormula = ModelFormula.Parse(s.Formula);
-        var columns = s.Weights is null ? parsedFormula.VariableNames : parsedFormula.VariableNames.Append(s.Weights);
-        var frame = inputs.Load(parse, context, columns);
+        var frame = inputs.Load(parse, context, s.Spec.Columns(parsedFormula));
         if (s.DesignOnly)
         {
-            context.Out.Write(DesignReport.Describe(ModelDesign.Build(frame, parsedFormula, family, s.Weights)));
+            context.Out.Write(DesignReport.Describe(ModelDesign.Build(frame, parsedFormula, family, s.Spec.Weights)));
             return Cli.Success;
         }
-        FitResult fit;
-        if (family == Family.Gaussian)
-        {
-            fit = ModelInputs.WithProgress("fitting", () => LinearMixedModel.Fit(frame, s.Formula, new LmmOptions { Reml = !s.Ml }));
-        }
-        else
-        {
-            var options = new GlmmOptions { Link = s.Link is null ? null : Links.Parse(s.Link, family), Nagq = s.Nagq ?? 1 };
-            fit = ModelInputs.WithProgress("fitting", () => GeneralizedLinearMixedModel.Fit(frame, s.Formula, family, options, s.Weights));
-        }
+        var fit = ModelInputs.WithProgress("fitting", () => s.Spec.Fit(frame, s.Formula));
         var inference = Infer(context, fit, s);
         var ratios = s.Exp ? ConfidenceIntervals.Exponentiated(fit, s.Level) : null;
         var extras = new FitJsonExtras(inference.Satterthwaite, inference.Intervals, inference.Method, s.Level, ratios);
@@ -205,17 +165,5 @@ internal static class FitCommand
             text.Append(InferenceReport.Describe(intervals, s.Level, method));
         }
         return new Inference(tests, intervals, method, text.ToString());
-    }
-
-    private static Family ParseFamily(string name)
-    {
-        try
-        {
-            return Families.Parse(name);
-        }
-        catch (ModelException e)
-        {
-            throw new UsageException(e.Message);
-        }
     }
 }

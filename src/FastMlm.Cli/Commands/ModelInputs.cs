@@ -29,6 +29,31 @@ internal sealed class ModelInputs
 
     public Option<bool> Ml { get; } = new("--ml") { Description = "Fit by maximum likelihood." };
 
+    /// <summary><c>--family</c>: gaussian (a linear mixed model), binomial or poisson (a GLMM).</summary>
+    public Option<string> Family { get; } = new("--family")
+    {
+        Description = "gaussian (default), binomial or poisson.",
+        DefaultValueFactory = _ => "gaussian",
+    };
+
+    /// <summary><c>--link</c> of a GLMM.</summary>
+    public Option<string?> Link { get; } = new("--link") { Description = "The link: logit, probit or cloglog (binomial); log (poisson); identity (gaussian)." };
+
+    /// <summary><c>--nagq</c> of a GLMM.</summary>
+    public Option<int?> Nagq { get; } = new("--nagq") { Description = "Quadrature points for GLMMs: 0 (fast), 1 (Laplace, default) or more (adaptive Gauss-Hermite, one scalar random-effects term only)." };
+
+    /// <summary><c>--weights</c>: the prior weights of a GLMM.</summary>
+    public Option<string?> Weights { get; } = new("--weights") { Description = "A column of prior weights: the trials of a binomial proportion, or the weights of Poisson counts." };
+
+    private bool _families;
+
+    private static readonly Dictionary<Family, string[]> s_links = new()
+    {
+        [Models.Family.Gaussian] = ["identity"],
+        [Models.Family.Binomial] = ["logit", "probit", "cloglog"],
+        [Models.Family.Poisson] = ["log"],
+    };
+
     /// <summary>The usual single <c>--formula</c> option.</summary>
     public static Option<string> FormulaOption() => new("--formula", "-f")
     {
@@ -58,12 +83,64 @@ internal sealed class ModelInputs
     }
 
     /// <summary>Reads the data every formula needs, once, and fits each formula to it.</summary>
-    public (DataFrame Frame, FitResult[] Fits) LoadAndFitAll(ParseResult parse, CliContext context, IReadOnlyList<string> formulas, LmmOptions options)
+    public (DataFrame Frame, FitResult[] Fits) LoadAndFitAll(ParseResult parse, CliContext context, IReadOnlyList<string> formulas, bool defaultReml = true)
     {
+        var spec = Spec(parse, defaultReml);
         var parsed = formulas.Select(ModelFormula.Parse).ToArray();
-        var frame = Load(parse, context, parsed.SelectMany(f => f.VariableNames));
-        var fits = WithProgress("fitting", () => formulas.Select(f => LinearMixedModel.Fit(frame, f, options)).ToArray());
+        var frame = Load(parse, context, parsed.SelectMany(spec.Columns));
+        var fits = WithProgress("fitting", () => formulas.Select(f => spec.Fit(frame, f)).ToArray());
         return (frame, fits);
+    }
+
+    /// <summary>Adds <c>--family</c>, <c>--link</c>, <c>--nagq</c> and <c>--weights</c>: the command fits GLMMs as <c>fit</c> does.</summary>
+    public void AddFamilyTo(Command command)
+    {
+        command.Options.Add(Family);
+        command.Options.Add(Link);
+        command.Options.Add(Nagq);
+        command.Options.Add(Weights);
+        _families = true;
+    }
+
+    /// <summary>
+    /// The model the options ask for, checked: the method (REML unless <c>--ml</c>, or unless
+    /// <paramref name="defaultReml"/> is false), and with <see cref="AddFamilyTo"/> the family, link, quadrature
+    /// points and weights. Options that do not go together are usage errors, the same for every command.
+    /// </summary>
+    public ModelSpec Spec(ParseResult parse, bool defaultReml = true)
+    {
+        var lmm = FitOptions(parse, defaultReml);
+        if (!_families) return new ModelSpec(Models.Family.Gaussian, lmm, null, null);
+        bool reml = parse.GetValue(Reml);
+        string? link = parse.GetValue(Link), weights = parse.GetValue(Weights);
+        int? nagq = parse.GetValue(Nagq);
+        var family = ParseFamily(parse.GetValue(Family)!);
+        if (link is not null && !s_links[family].Contains(link, StringComparer.Ordinal))
+        {
+            throw new UsageException($"--link {link} does not go with --family {family.RName()} (use {string.Join(", ", s_links[family])})");
+        }
+        if (nagq is { } q)
+        {
+            if (family == Models.Family.Gaussian) throw new UsageException("--nagq applies to binomial and poisson models only");
+            if (q < 0) throw new UsageException("--nagq must be 0 or more");
+        }
+        if (reml && family != Models.Family.Gaussian) throw new UsageException("--reml applies to linear (gaussian) models only");
+        if (family == Models.Family.Gaussian && weights is not null) throw new UsageException("--weights applies to binomial and poisson models (weighted linear mixed models are not available)");
+        if (family == Models.Family.Gaussian) return new ModelSpec(family, lmm, null, null);
+        var glmm = new GlmmOptions { Link = link is null ? null : Links.Parse(link, family), Nagq = nagq ?? 1 };
+        return new ModelSpec(family, new LmmOptions { Reml = false }, glmm, weights);
+    }
+
+    private static Family ParseFamily(string name)
+    {
+        try
+        {
+            return Families.Parse(name);
+        }
+        catch (ModelException e)
+        {
+            throw new UsageException(e.Message);
+        }
     }
 
     /// <summary>Adds the data options, and the fitting method when <paramref name="method"/>.</summary>
@@ -113,10 +190,9 @@ internal sealed class ModelInputs
     /// <summary>Reads the data a formula needs and fits it.</summary>
     public (DataFrame Frame, FitResult Fit) LoadAndFit(ParseResult parse, CliContext context, string formula, bool defaultReml = true)
     {
-        var options = FitOptions(parse, defaultReml);
-        var parsed = ModelFormula.Parse(formula);
-        var frame = Load(parse, context, parsed.VariableNames);
-        var fit = WithProgress("fitting", () => LinearMixedModel.Fit(frame, formula, options));
+        var spec = Spec(parse, defaultReml);
+        var frame = Load(parse, context, spec.Columns(ModelFormula.Parse(formula)));
+        var fit = WithProgress("fitting", () => spec.Fit(frame, formula));
         return (frame, fit);
     }
 
@@ -143,4 +219,20 @@ internal sealed class ModelInputs
         { Length: 1 } when sep[0] is ',' or ';' or '|' or ' ' => sep[0],
         _ => throw new UsageException($"--sep '{sep}' is not a separator: use ',', ';', '|' or 'tab'"),
     };
+}
+
+/// <summary>The model the command line asks for: a family with its fitting options and prior weights.</summary>
+/// <param name="Family">The response family.</param>
+/// <param name="Lmm">The options of a linear mixed model (REML or ML).</param>
+/// <param name="Glmm">The options of a GLMM (link, quadrature points); null for a linear model.</param>
+/// <param name="Weights">The column of prior weights of a GLMM, or null.</param>
+internal sealed record ModelSpec(Family Family, LmmOptions Lmm, GlmmOptions? Glmm, string? Weights)
+{
+    /// <summary>The data columns a formula needs under this spec (its variables and the weights).</summary>
+    public IEnumerable<string> Columns(ModelFormula formula) => Weights is null ? formula.VariableNames : formula.VariableNames.Append(Weights);
+
+    /// <summary>Fits <paramref name="formula"/> to <paramref name="frame"/>.</summary>
+    public FitResult Fit(DataFrame frame, string formula) => Glmm is null
+        ? LinearMixedModel.Fit(frame, formula, Lmm)
+        : GeneralizedLinearMixedModel.Fit(frame, formula, Family, Glmm, Weights);
 }

@@ -28,12 +28,14 @@ internal static class PlotCommand
         var level = new Option<double>("--level") { Description = "caterpillar, profile: the confidence level of the intervals.", DefaultValueFactory = _ => 0.95 };
         var replicates = new Option<string?>("--replicates") { Description = "bootstrap: the replicates written by 'fastmlm bootstrap --out' (CSV or Parquet).", HelpName = "FILE" };
         var command = new Command("plot",
-            "Draw a diagnostic picture of a linear mixed model: QQ plots of residuals or conditional modes (outliers named), residuals against fitted values, "
-            + "caterpillar, group lines, pooling, likelihood profiles, bootstrap densities.")
+            "Draw a diagnostic picture of a linear or generalized linear mixed model: QQ plots of residuals or conditional modes (outliers named), "
+            + "residuals against fitted values (a GLMM's Pearson residuals against the linear predictor), binned residuals, caterpillar, group lines, "
+            + "and for linear models pooling, likelihood profiles, bootstrap densities.")
         {
             formula, kind, output, width, height, x, groups, group, seed, level, replicates,
         };
         inputs.AddTo(command);
+        inputs.AddFamilyTo(command);
         command.SetAction(parse =>
         {
             string k = parse.GetValue(kind)!;

@@ -25,6 +25,7 @@ internal static class RanefCommand
             formula, level, format, output,
         };
         inputs.AddTo(command);
+        inputs.AddFamilyTo(command);
         command.SetAction(parse =>
         {
             double confidence = parse.GetValue(level);
@@ -57,6 +58,8 @@ internal static class RanefCommand
                         w.WriteString("formula", fit.Formula);
                         w.WriteString("data", fit.DataSource);
                         w.WriteBoolean("reml", fit.Reml);
+                        w.WriteString("family", fit.Family.RName());
+                        w.WriteString("link", fit.Link);
                         w.WriteNumber("level", confidence);
                         w.WritePropertyName("ranef");
                         table.WriteJson(w);
@@ -68,7 +71,8 @@ internal static class RanefCommand
                 default:
                     CommandOutput.Write(context, file, o =>
                     {
-                        o.WriteLine($"Conditional modes of {fit.Formula} ({(fit.Reml ? "REML" : "ML")}), {percent}% intervals: mode ± z·condSD");
+                        string method = fit.IsGeneralized ? $"{fit.Family.RName()} GLMM, on the {fit.Link} scale" : fit.Reml ? "REML" : "ML";
+                        o.WriteLine($"Conditional modes of {fit.Formula} ({method}), {percent}% intervals: mode ± z·condSD");
                         o.WriteLine();
                         o.Write(table.ToText());
                     });

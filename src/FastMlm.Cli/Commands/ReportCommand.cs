@@ -21,6 +21,7 @@ internal static class ReportCommand
             formulas, names, level, output,
         };
         inputs.AddTo(command);
+        inputs.AddFamilyTo(command);
         command.SetAction(parse =>
         {
             var list = parse.GetValue(formulas) ?? [];
@@ -33,7 +34,7 @@ internal static class ReportCommand
             ModelInputs.CheckOutputFolder("--out", file);
             double lv = FitCommand.CheckLevel(parse.GetValue(level));
             var labels = ModelInputs.Labels(parse.GetValue(names), list.Length);
-            var (_, fits) = inputs.LoadAndFitAll(parse, context, list, inputs.FitOptions(parse));
+            var (_, fits) = inputs.LoadAndFitAll(parse, context, list);
             var models = fits.Select((f, i) => new ReportModel(labels[i], f)).ToArray();
             string html = ModelInputs.WithProgress("writing the report", () => HtmlReport.Build(models, lv));
             AtomicFile.WriteText(file, w => w.Write(html));

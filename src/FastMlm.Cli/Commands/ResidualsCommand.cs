@@ -15,13 +15,17 @@ internal static class ResidualsCommand
         var output = CommandOutput.OutOption(
             "Write to FILE.csv or FILE.parquet (by its extension; whole or not at all) instead of CSV on standard output. "
             + "Columns: row (the data row), observed, fitted (Xb + Zu), fitted_marginal (Xb), residual, pearson (residual / sigma: "
-            + "lme4's type \"pearson\" with scaled = TRUE), residual_marginal, pearson_marginal (over its model SD).");
+            + "lme4's type \"pearson\" with scaled = TRUE), residual_marginal, pearson_marginal (over its model SD). "
+            + "GLMMs (--family binomial|poisson): row, observed (a proportion for binomial responses), weights (the trials), fitted (the mean mu = g^-1(eta)), "
+            + "eta (the linear predictor Xb + Zu), response (y - mu), pearson ((y - mu) / sqrt(V(mu) / weight)), deviance (sign(y - mu) sqrt(d)): glmer's residuals by type.");
         var command = new Command("residuals",
-            "Fitted values (conditional, marginal) and residuals (raw, Pearson = raw / sigma, marginal) per observation used, with its data row.")
+            "Fitted values and residuals per observation used, with its data row: of a linear model conditional and marginal, raw and Pearson; "
+            + "of a GLMM the mean, the linear predictor, and response, Pearson and deviance residuals.")
         {
             formula, output,
         };
         inputs.AddTo(command);
+        inputs.AddFamilyTo(command);
         command.SetAction(parse =>
         {
             string? file = parse.GetValue(output);
@@ -32,16 +36,7 @@ internal static class ResidualsCommand
             }
             ModelInputs.CheckOutputFolder("--out", file);
             var (_, fit) = inputs.LoadAndFit(parse, context, parse.GetValue(formula)!);
-            var r = ResidualTable.Compute(fit);
-            var table = new ResultTable()
-                .Add("row", r.Rows)
-                .Add("observed", r.Observed)
-                .Add("fitted", r.Fitted)
-                .Add("fitted_marginal", r.FittedMarginal)
-                .Add("residual", r.Residual)
-                .Add("pearson", r.Pearson)
-                .Add("residual_marginal", r.MarginalResidual)
-                .Add("pearson_marginal", r.MarginalPearson);
+            var table = fit.IsGeneralized ? GlmmColumns(GlmmResidualTable.Compute(fit)) : LinearColumns(ResidualTable.Compute(fit));
             if (parquet) AtomicFile.Write(file!, table.WriteParquet);
             else CommandOutput.Write(context, file, table.WriteCsv);
             CommandOutput.Wrote(context, file, table.RowCount, "observations");
@@ -50,4 +45,26 @@ internal static class ResidualsCommand
         });
         return command;
     }
+
+    private static ResultTable LinearColumns(ResidualTable r) =>
+        new ResultTable()
+            .Add("row", r.Rows)
+            .Add("observed", r.Observed)
+            .Add("fitted", r.Fitted)
+            .Add("fitted_marginal", r.FittedMarginal)
+            .Add("residual", r.Residual)
+            .Add("pearson", r.Pearson)
+            .Add("residual_marginal", r.MarginalResidual)
+            .Add("pearson_marginal", r.MarginalPearson);
+
+    private static ResultTable GlmmColumns(GlmmResidualTable r) =>
+        new ResultTable()
+            .Add("row", r.Rows)
+            .Add("observed", r.Observed)
+            .Add("weights", r.PriorWeights)
+            .Add("fitted", r.Fitted)
+            .Add("eta", r.LinearPredictor)
+            .Add("response", r.Response)
+            .Add("pearson", r.Pearson)
+            .Add("deviance", r.Deviance);
 }

@@ -27,7 +27,7 @@ public static class BootstrapDensities
     /// <exception cref="DataException">The file lacks one of the model's columns, or a column is not numeric.</exception>
     public static IReadOnlyList<BootstrapDensity> Compute(FitResult fit, DataFrame replicates)
     {
-        Residuals.CheckLinear(fit);
+        Residuals.CheckLinear(fit, "the parametric bootstrap is available for linear mixed models only");
         ArgumentNullException.ThrowIfNull(replicates);
         var result = new List<BootstrapDensity>();
         foreach (var (column, estimate) in VarianceParameters.BootstrapColumns(fit))

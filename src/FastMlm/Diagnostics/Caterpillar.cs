@@ -13,19 +13,27 @@ public sealed record CaterpillarRow(string Level, double Mode, double Lower, dou
 /// <param name="Group">lme4's group name.</param>
 /// <param name="Column">The random-effect column.</param>
 /// <param name="Rows">The levels, ascending by mode.</param>
-public sealed record CaterpillarPanel(string Group, string Column, IReadOnlyList<CaterpillarRow> Rows);
+public sealed record CaterpillarPanel(string Group, string Column, IReadOnlyList<CaterpillarRow> Rows)
+{
+    /// <summary>The scale of the modes when it is not the response's: a GLMM's are on the link scale (<c>logit scale</c>); else null.</summary>
+    public string? Scale { get; init; }
+}
 
 /// <summary>The data of lme4's <c>dotplot(ranef(fit, condVar = TRUE))</c>, from <see cref="RandomEffectIntervals"/>.</summary>
 public static class Caterpillar
 {
-    /// <summary>One panel per random-effects term and column, in lme4's order; intervals mode ± z·condSD at <paramref name="level"/>.</summary>
+    /// <summary>
+    /// One panel per random-effects term and column, in lme4's order; intervals mode ± z·condSD at <paramref name="level"/>
+    /// (a GLMM's on the link scale, from the conditional variances at the converged PIRLS weights, as glmer's <c>condVar</c>).
+    /// </summary>
     public static IReadOnlyList<CaterpillarPanel> Compute(FitResult fit, double level = 0.95)
     {
-        Residuals.CheckLinear(fit);
+        ArgumentNullException.ThrowIfNull(fit);
+        string? scale = Residuals.LinkScale(fit);
         return RandomEffectIntervals.Compute(fit, level)
             .GroupBy(i => (i.Group, i.Column))
             .Select(g => new CaterpillarPanel(g.Key.Group, g.Key.Column,
-                g.OrderBy(i => i.Mode).Select(i => new CaterpillarRow(i.Level, i.Mode, i.Lower, i.Upper)).ToArray()))
+                g.OrderBy(i => i.Mode).Select(i => new CaterpillarRow(i.Level, i.Mode, i.Lower, i.Upper)).ToArray()) { Scale = scale })
             .ToArray();
     }
 }

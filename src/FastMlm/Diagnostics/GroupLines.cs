@@ -33,7 +33,8 @@ public sealed record GroupLinesData(string Factor, string XName, string Response
 /// within each group, x runs over the group's observed range and every other variable is held at the group's mean
 /// (numeric) or its most common value (categorical, and numeric grouping variables); the population line holds them
 /// at their overall mean or most common value and leaves the random effects out. In <c>y ~ x + (x | g)</c> a group's
-/// line is (β₀ + b₀) + (β₁ + b₁)x.
+/// line is (β₀ + b₀) + (β₁ + b₁)x. A GLMM's lines are curves on the response scale, g⁻¹ of the predicted linear predictor
+/// (probabilities, or rates); the population curve is g⁻¹(Xβ̂), the curve of a group whose random effects are zero.
 /// </summary>
 public static class GroupLines
 {
@@ -43,7 +44,7 @@ public static class GroupLines
     private const int PointsPerLine = 12;
 
     /// <summary>The lines of every level of <paramref name="factor"/> (null: the first random-effects term's factor).</summary>
-    /// <param name="fit">A linear mixed model.</param>
+    /// <param name="fit">A linear or generalized linear mixed model.</param>
     /// <param name="x">The data column along the horizontal axis; null for <see cref="DefaultX"/>.</param>
     /// <param name="factor">The grouping factor, as lme4 names it.</param>
     /// <param name="highlight">The levels to highlight; null or empty for a sample of <see cref="DefaultSample"/> drawn with <paramref name="seed"/>.</param>
@@ -51,7 +52,7 @@ public static class GroupLines
     /// <exception cref="ModelException">The factor, x or a level to highlight is not of the model.</exception>
     public static GroupLinesData Compute(FitResult fit, string? x = null, string? factor = null, IReadOnlyList<string>? highlight = null, int seed = 1)
     {
-        Residuals.CheckLinear(fit);
+        ArgumentNullException.ThrowIfNull(fit);
         factor = PoolingTable.GroupingFactorOf(fit, factor);
         var design = fit.Design;
         var data = design.Frame.Data;
@@ -62,6 +63,7 @@ public static class GroupLines
             throw new ModelException($"--x {x}: not a variable of the model (its variables: {string.Join(", ", needed)})");
         }
         if (data[x] is not NumericColumn xColumn) throw new ModelException($"--x {x}: the column is not numeric, so it cannot lie along an axis");
+        if (FactorVariables(design.Formula).Contains(x)) throw new ModelException($"--x {x}: the model takes it as a factor (factor({x})), so there is no line along it");
 
         var term = design.RandomTerms.First(t => t.GroupName == factor);
         var levels = term.Grouping.Levels;
@@ -75,15 +77,15 @@ public static class GroupLines
         var grouping = GroupingVariables(design.Formula);
         var lines = new GroupLine[levels.Count];
         var byGroup = Frame(data, needed, x, grouping, rowsOf.Select(r => (IReadOnlyList<int>)r).ToArray());
-        var predicted = Prediction.Predict(fit, byGroup.Frame).Predicted;
+        var predicted = ResponseScale(fit, Prediction.Predict(fit, byGroup.Frame).Predicted);
         for (int l = 0; l < levels.Count; l++)
         {
             var span = Enumerable.Range(l * PointsPerLine, PointsPerLine);
             lines[l] = new GroupLine(levels[l], span.Select(i => byGroup.X[i]).ToArray(), span.Select(i => predicted[i]).ToArray(), marked[l]);
         }
         var all = Frame(data, needed, x, grouping, [rows]);
-        var marginal = Prediction.Predict(fit, all.Frame, new PredictionOptions { RandomEffects = false }).Predicted;
-        var population = new GroupLine("population", all.X, marginal.ToArray(), true);
+        var marginal = ResponseScale(fit, Prediction.Predict(fit, all.Frame, new PredictionOptions { RandomEffects = false }).Predicted);
+        var population = new GroupLine("population", all.X, marginal, true);
 
         var y = design.Response.Values;
         var observations = new List<GroupObservation>();
@@ -92,12 +94,13 @@ public static class GroupLines
             if (marked[codes[i]]) observations.Add(new GroupObservation(levels[codes[i]], xColumn[rows[i]], y[i]));
         }
         string response = Deparser.Deparse(design.Formula.Response);
+        if (fit.IsGeneralized) response = (fit.Family == Family.Binomial ? "fitted probability: " : "fitted mean: ") + response;
         return new GroupLinesData(factor, x, response, population, lines, observations);
     }
 
     /// <summary>
     /// The default x: the first numeric data column read by the first random-effects term with a slope, else by the
-    /// fixed part (grouping variables and the response not counted).
+    /// fixed part (grouping variables, variables taken as factors with <c>factor()</c> and the response not counted).
     /// </summary>
     /// <exception cref="ModelException">The model has no numeric variable besides the response and the grouping factors.</exception>
     public static string DefaultX(FitResult fit)
@@ -106,6 +109,7 @@ public static class GroupLines
         var formula = fit.Design.Formula;
         var data = fit.Design.Frame.Data;
         var grouping = GroupingVariables(formula);
+        grouping.UnionWith(FactorVariables(formula));
         var response = new List<string>();
         ModelFormula.CollectIdentifiers(formula.Response, response);
         var slopes = formula.Random.SelectMany(r => r.Effects.Terms);
@@ -118,6 +122,14 @@ public static class GroupLines
             if (found is not null) return found;
         }
         throw new ModelException("the model has no numeric predictor to draw the group lines along; name one with --x");
+    }
+
+    /// <summary>A GLMM's predicted linear predictor mapped to the response scale, μ = g⁻¹(η); a linear model's predictions as they are.</summary>
+    private static double[] ResponseScale(FitResult fit, IReadOnlyList<double> predicted)
+    {
+        if (!fit.IsGeneralized) return predicted.ToArray();
+        var link = Links.Parse(fit.Link, fit.Family);
+        return predicted.Select(eta => Links.Inverse(link, eta).Mu).ToArray();
     }
 
     private static bool[] Highlighted(IReadOnlyList<string> levels, string factor, IReadOnlyList<string>? highlight, int seed)
@@ -141,6 +153,15 @@ public static class GroupLines
         var random = new Random(seed);
         foreach (int l in Enumerable.Range(0, levels.Count).OrderBy(_ => random.Next()).Take(DefaultSample)) marked[l] = true;
         return marked;
+    }
+
+    /// <summary>The variables the formula reads through <c>factor()</c>: categories, whatever their column's type.</summary>
+    private static HashSet<string> FactorVariables(ModelFormula formula)
+    {
+        var names = new List<string>();
+        var terms = formula.Fixed.Terms.Concat(formula.Random.SelectMany(r => r.Effects.Terms));
+        foreach (var node in terms.SelectMany(t => t.Variables)) ModelFormula.CollectIdentifiers(node, names, "factor");
+        return names.ToHashSet(StringComparer.Ordinal);
     }
 
     private static HashSet<string> GroupingVariables(ModelFormula formula)

@@ -31,7 +31,7 @@ public static class ProfileCurves
     /// <param name="progress">Called with (parameters done, parameters in all) after each parameter.</param>
     public static IReadOnlyList<ProfileCurve> Compute(FitResult fit, double level = 0.95, int points = 12, Action<int, int>? progress = null)
     {
-        Residuals.CheckLinear(fit);
+        Residuals.CheckLinear(fit, "profile plots are not available for GLMMs: likelihood profiles (and profile intervals) are computed for linear mixed models only");
         ConfidenceIntervals.CheckLevel(level);
         ArgumentOutOfRangeException.ThrowIfLessThan(points, 2);
         var ml = ConfidenceIntervals.MaximumLikelihood(fit);

@@ -17,32 +17,56 @@ namespace FastMlm.Diagnostics;
 /// <param name="LineSlope">Its slope.</param>
 /// <param name="Outliers">The points named, the largest |z| first.</param>
 public sealed record QqSeries(string Title, string? Group, string? Column, IReadOnlyList<double> Theoretical, IReadOnlyList<double> Sample,
-    IReadOnlyList<string> Labels, double LineIntercept, double LineSlope, IReadOnlyList<LabelledPoint> Outliers);
+    IReadOnlyList<string> Labels, double LineIntercept, double LineSlope, IReadOnlyList<LabelledPoint> Outliers)
+{
+    /// <summary>The scale of the values when it is not the response's: a GLMM's conditional modes are on the link scale (<c>logit scale</c>); else null.</summary>
+    public string? Scale { get; init; }
+}
 
-/// <summary>The QQ plots of a linear mixed model: of its scaled residuals, and of the conditional modes of each random-effect column.</summary>
+/// <summary>
+/// The QQ plots of a mixed model: of its residuals (a linear model's scaled residuals, a GLMM's deviance residuals), and of
+/// the conditional modes of each random-effect column.
+/// </summary>
 public static class QqPlots
 {
     /// <summary>
-    /// The QQ plot of the scaled (Pearson) residuals (y − ŷ)/σ̂ (<see cref="ResidualTable.Pearson"/>, lme4's "Scaled
-    /// residuals"), each labelled by its data row and the level of the first grouping factor.
+    /// The QQ plot of the residuals, each labelled by its data row and the level of the first grouping factor: of a
+    /// linear model the scaled (Pearson) residuals (y − ŷ)/σ̂ (<see cref="ResidualTable.Pearson"/>, lme4's "Scaled
+    /// residuals"); of a GLMM the deviance residuals (<see cref="GlmmResidualTable.Deviance"/>), near normal for counts
+    /// and for successes out of several trials.
     /// </summary>
+    /// <exception cref="ModelException">A binary (0/1) response, whose residuals' quantiles carry no information.</exception>
     public static QqSeries Residuals(FitResult fit, int maxLabels = Outliers.DefaultMaxLabels)
     {
-        var table = Diagnostics.Residuals.Table(fit);
-        return Build("Scaled residuals", null, null, table.Pearson, Diagnostics.Residuals.Labels(fit, table), maxLabels);
+        ArgumentNullException.ThrowIfNull(fit);
+        if (fit.IsGeneralized)
+        {
+            var glmm = GlmmResidualTable.Compute(fit);
+            if (glmm.IsBinary)
+            {
+                throw new ModelException("a QQ plot of the residuals of a 0/1 response carries no information (given its fitted probability each residual takes one of two values): use --kind binned-residuals, or qq-ranef for the groups");
+            }
+            return Build("Deviance residuals", null, null, glmm.Deviance, Diagnostics.Residuals.Labels(fit, glmm.Rows), maxLabels);
+        }
+        var table = ResidualTable.Compute(fit);
+        return Build("Scaled residuals", null, null, table.Pearson, Diagnostics.Residuals.Labels(fit, table.Rows), maxLabels);
     }
 
-    /// <summary>One QQ plot per random-effects term and column (lme4's <c>qqmath(ranef(fit))</c>): the conditional modes of the levels.</summary>
+    /// <summary>
+    /// One QQ plot per random-effects term and column (lme4's <c>qqmath(ranef(fit))</c>): the conditional modes of the
+    /// levels; a GLMM's are on the link scale (<see cref="QqSeries.Scale"/>).
+    /// </summary>
     public static IReadOnlyList<QqSeries> RandomEffects(FitResult fit, int maxLabels = Outliers.DefaultMaxLabels)
     {
-        Diagnostics.Residuals.CheckLinear(fit);
+        ArgumentNullException.ThrowIfNull(fit);
+        string? scale = Diagnostics.Residuals.LinkScale(fit);
         var result = new List<QqSeries>();
         foreach (var table in fit.RandomEffects)
         {
             for (int c = 0; c < table.Columns.Count; c++)
             {
                 var modes = Enumerable.Range(0, table.Levels.Count).Select(l => table.Value(l, c)).ToArray();
-                result.Add(Build($"{table.Group}: {table.Columns[c]}", table.Group, table.Columns[c], modes, table.Levels, maxLabels));
+                result.Add(Build($"{table.Group}: {table.Columns[c]}", table.Group, table.Columns[c], modes, table.Levels, maxLabels) with { Scale = scale });
             }
         }
         return result;

@@ -191,25 +191,32 @@ public sealed class ModelFormula
     }
 
     /// <summary>Adds the column names an expression reads (every identifier, in order, repeats included).</summary>
-    internal static void CollectIdentifiers(FormulaNode node, List<string> names)
+    internal static void CollectIdentifiers(FormulaNode node, List<string> names) => CollectIdentifiers(node, names, null);
+
+    /// <summary>
+    /// Adds the column names read inside calls of <paramref name="function"/> (every identifier of their arguments), or,
+    /// when it is null, all the names the expression reads.
+    /// </summary>
+    internal static void CollectIdentifiers(FormulaNode node, List<string> names, string? function)
     {
         switch (node)
         {
-            case Identifier id when id.Name.Length > 0:
+            case Identifier id when id.Name.Length > 0 && function is null:
                 names.Add(id.Name);
                 break;
             case BinaryNode b:
-                CollectIdentifiers(b.Left, names);
-                CollectIdentifiers(b.Right, names);
+                CollectIdentifiers(b.Left, names, function);
+                CollectIdentifiers(b.Right, names, function);
                 break;
             case UnaryNode u:
-                CollectIdentifiers(u.Operand, names);
+                CollectIdentifiers(u.Operand, names, function);
                 break;
             case ParenNode p:
-                CollectIdentifiers(p.Inner, names);
+                CollectIdentifiers(p.Inner, names, function);
                 break;
             case CallNode c:
-                foreach (var a in c.Arguments) CollectIdentifiers(a, names);
+                string? inner = c.Function == function ? null : function;
+                foreach (var a in c.Arguments) CollectIdentifiers(a, names, inner);
                 break;
         }
     }

@@ -54,10 +54,13 @@ public static class LikelihoodRatioTest
     /// <summary>
     /// Compares models fitted to the same rows of the same data. REML fits are refitted by maximum likelihood
     /// first (the REML criteria of models with different fixed effects are not comparable), and the table says so.
+    /// GLMMs are compared as lme4's <c>anova</c> compares glmer fits: deviance −2 log L (the Laplace or quadrature
+    /// approximation), χ² the difference, df the difference in parameters (fixed effects and θ); they must share
+    /// the family and link.
     /// </summary>
     /// <param name="fits">At least two fits.</param>
     /// <param name="names">A label per fit; null for <c>m1</c>, <c>m2</c>, ...</param>
-    /// <exception cref="ModelException">Fewer than two models, or models that do not use the same rows.</exception>
+    /// <exception cref="ModelException">Fewer than two models, models that do not use the same rows, or of different families or links.</exception>
     public static LikelihoodRatioTable Compare(IReadOnlyList<FitResult> fits, IReadOnlyList<string>? names = null)
     {
         ArgumentNullException.ThrowIfNull(fits);
@@ -65,6 +68,13 @@ public static class LikelihoodRatioTest
         names ??= Enumerable.Range(1, fits.Count).Select(i => string.Create(CultureInfo.InvariantCulture, $"m{i}")).ToArray();
         if (names.Count != fits.Count) throw new ArgumentException("one name per model is needed", nameof(names));
         CheckSameRows(fits, names);
+        for (int i = 1; i < fits.Count; i++)
+        {
+            if (fits[i].Family != fits[0].Family || fits[i].Link != fits[0].Link)
+            {
+                throw new ModelException($"{names[0]} is a {fits[0].Family.RName()} ({fits[0].Link}) model and {names[i]} a {fits[i].Family.RName()} ({fits[i].Link}) one: likelihood-ratio tests compare models of one family and link");
+            }
+        }
 
         var notes = new List<string>();
         var ml = new FitResult[fits.Count];

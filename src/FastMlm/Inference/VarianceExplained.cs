@@ -170,7 +170,7 @@ public static class VarianceExplained
     /// <summary>
     /// The proportional reduction in each variance component from <paramref name="reduced"/> to
     /// <paramref name="full"/> (the courses' "explained 50% of the intercept variance"): components are matched
-    /// by grouping factor and column; the residual variance is included.
+    /// by grouping factor and column; the residual variance is included for linear models (a GLMM has none).
     /// </summary>
     public static IReadOnlyList<VarianceReduction> ProportionalReduction(FitResult full, FitResult reduced)
     {
@@ -188,6 +188,7 @@ public static class VarianceExplained
                 result.Add(new VarianceReduction(t.Factor, column, before, after, before > 0 ? 1 - (after / before) : double.NaN));
             }
         }
+        if (full.IsGeneralized || reduced.IsGeneralized) return result;
         double r0 = reduced.Sigma * reduced.Sigma, r1 = full.Sigma * full.Sigma;
         result.Add(new VarianceReduction("Residual", null, r0, r1, 1 - (r1 / r0)));
         return result;

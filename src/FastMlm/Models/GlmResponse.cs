@@ -143,6 +143,21 @@ internal sealed class GlmResponse
         return r;
     }
 
+    /// <summary>
+    /// Deviance residuals sign(y − μ)·√dᵢ, dᵢ the observation's share of the deviance: −2 log p(yᵢ | μᵢ) less the same at
+    /// μᵢ = yᵢ, the prior weight included (R's <c>dev.resids</c>).
+    /// </summary>
+    public double[] DevianceResiduals(ReadOnlySpan<double> mu)
+    {
+        var r = new double[mu.Length];
+        for (int i = 0; i < r.Length; i++)
+        {
+            double d = VariablePart(mu, i, i + 1, null) - VariablePart(_y, i, i + 1, null);
+            r[i] = Math.Sign(_y[i] - mu[i]) * Math.Sqrt(Math.Max(d, 0));
+        }
+        return r;
+    }
+
     /// <summary>R's starting means: (m y + ½)/(m + 1) for binomial responses, y + 0.1 for counts.</summary>
     public void StartingEta(Span<double> eta)
     {

@@ -89,6 +89,7 @@ public sealed class PoolingTable
     public static PoolingTable Compute(FitResult fit, string? factor = null)
     {
         ArgumentNullException.ThrowIfNull(fit);
+        Diagnostics.Residuals.CheckLinear(fit, "no, complete and partial pooling is defined here for linear mixed models only (their OLS estimates per group)");
         var design = fit.Design;
         factor = GroupingFactorOf(fit, factor);
         var tables = fit.RandomEffects.Where(t => t.Factor == factor).OrderBy(t => t.TermIndex).ToArray();

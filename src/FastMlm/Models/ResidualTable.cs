@@ -64,28 +64,17 @@ public sealed class ResidualTable
     public IReadOnlyList<double> MarginalPearson { get; }
 
     /// <summary>The fitted values and residuals of <paramref name="fit"/>.</summary>
+    /// <exception cref="ModelException">The fit is a GLMM: its residuals are <see cref="GlmmResidualTable"/>'s.</exception>
     public static ResidualTable Compute(FitResult fit)
     {
         ArgumentNullException.ThrowIfNull(fit);
+        if (fit.IsGeneralized) throw new ModelException("this table is of linear mixed models; a GLMM's fitted values and residuals are GlmmResidualTable's");
         var design = fit.Design;
         int n = design.ObservationCount;
-        var rows = design.Frame.Rows.Select(r => r + 1).ToArray();
+        var rows = DataRows(fit);
         var observed = design.Response.Values.ToArray();
         var fitted = fit.Fitted.ToArray();
-
-        var marginal = new double[n];
-        var x = design.Fixed.X;
-        for (int j = 0; j < x.Columns; j++)
-        {
-            double b = fit.FixedEffects[j].Estimate;
-            var column = x.Column(j);
-            for (int i = 0; i < n; i++) marginal[i] += column[i] * b;
-        }
-        var offset = design.Offset;
-        if (!offset.IsEmpty)
-        {
-            for (int i = 0; i < n; i++) marginal[i] += offset[i];
-        }
+        var marginal = MarginalLinearPredictor(fit);
 
         double sigma2 = fit.Sigma * fit.Sigma;
         var variance = new double[n];
@@ -118,6 +107,30 @@ public sealed class ResidualTable
             marginalPearson[i] = marginalResidual[i] / Math.Sqrt(variance[i]);
         }
         return new ResidualTable(rows, observed, fitted, marginal, residual, pearson, marginalResidual, marginalPearson);
+    }
+
+    /// <summary>The data row of each observation used, counted from 1.</summary>
+    internal static int[] DataRows(FitResult fit) => fit.Design.Frame.Rows.Select(r => r + 1).ToArray();
+
+    /// <summary>Xβ̂ (+ offset) per observation used: the marginal fitted value of a linear model, the marginal linear predictor of a GLMM.</summary>
+    internal static double[] MarginalLinearPredictor(FitResult fit)
+    {
+        var design = fit.Design;
+        int n = design.ObservationCount;
+        var marginal = new double[n];
+        var x = design.Fixed.X;
+        for (int j = 0; j < x.Columns; j++)
+        {
+            double b = fit.FixedEffects[j].Estimate;
+            var column = x.Column(j);
+            for (int i = 0; i < n; i++) marginal[i] += column[i] * b;
+        }
+        var offset = design.Offset;
+        if (!offset.IsEmpty)
+        {
+            for (int i = 0; i < n; i++) marginal[i] += offset[i];
+        }
+        return marginal;
     }
 }
 

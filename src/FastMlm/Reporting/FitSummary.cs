@@ -36,26 +36,35 @@ public static class FitSummary
         sb.Append(string.Create(s_inv, $"Number of obs: {fit.ObservationCount}, groups:  "));
         sb.Append(string.Join("; ", fit.GroupCounts.Select(g => string.Create(s_inv, $"{g.Key}, {g.Value}")))).Append('\n');
         AppendFixedEffects(sb, fit);
-        if (fit.IntraclassCorrelations.Count > 0)
-        {
-            sb.Append('\n');
-            // One term: the intraclass correlation. Several: each term's share of the total variance (VPC).
-            string label = fit.IntraclassCorrelations.Count == 1 ? "ICC" : "VPC";
-            foreach (var (group, share) in fit.IntraclassCorrelations)
-            {
-                sb.Append(label).Append(" (").Append(group).Append("): ").Append(RFormat.Format(share, Digits)).Append('\n');
-            }
-            if (fit.IsGeneralized)
-            {
-                string level1 = fit.Link switch { "logit" => "π²/3", "probit" => "1", _ => "π²/6" };
-                sb.Append(string.Create(s_inv, $"(on the latent scale: the level-1 variance of the {fit.Link} link is {level1}"))
-                  .Append(level1 == "1" ? ")\n" : " = " + RFormat.Format(Models.Links.LatentResidualVariance(Models.Links.Parse(fit.Link, fit.Family)), Digits).Trim() + ")\n");
-            }
-        }
+        if (fit.IntraclassCorrelations.Count > 0) sb.Append('\n').Append(DescribeIntraclassCorrelations(fit));
         if (fit.Messages.Count > 0)
         {
             sb.Append('\n');
             foreach (var m in fit.Messages) sb.Append(m).Append('\n');
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// The ICC or each term's VPC of <see cref="FitResult.IntraclassCorrelations"/>, as the summary ends with them (a
+    /// binomial GLMM's on the latent scale, and said so); empty when the fit has none.
+    /// </summary>
+    public static string DescribeIntraclassCorrelations(FitResult fit)
+    {
+        ArgumentNullException.ThrowIfNull(fit);
+        var sb = new StringBuilder();
+        if (fit.IntraclassCorrelations.Count == 0) return "";
+        // One term: the intraclass correlation. Several: each term's share of the total variance (VPC).
+        string label = fit.IntraclassCorrelations.Count == 1 ? "ICC" : "VPC";
+        foreach (var (group, share) in fit.IntraclassCorrelations)
+        {
+            sb.Append(label).Append(" (").Append(group).Append("): ").Append(RFormat.Format(share, Digits)).Append('\n');
+        }
+        if (fit.IsGeneralized)
+        {
+            string level1 = fit.Link switch { "logit" => "π²/3", "probit" => "1", _ => "π²/6" };
+            sb.Append(string.Create(s_inv, $"(on the latent scale: the level-1 variance of the {fit.Link} link is {level1}"))
+              .Append(level1 == "1" ? ")\n" : " = " + RFormat.Format(Models.Links.LatentResidualVariance(Models.Links.Parse(fit.Link, fit.Family)), Digits).Trim() + ")\n");
         }
         return sb.ToString();
     }

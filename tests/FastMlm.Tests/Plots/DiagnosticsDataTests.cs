@@ -206,11 +206,12 @@ public sealed class DiagnosticsDataTests
     }
 
     [Fact]
-    public void GeneralizedFit_IsRefusedByThePlotsOfLinearModels()
+    public void GeneralizedFit_IsRefusedByThePlotsDefinedForLinearModelsOnly()
     {
         var glmm = GeneralizedLinearMixedModel.Fit(BuiltInData.Load("cbpp"), "cbind(incidence, size - incidence) ~ factor(period) + (1 | herd)", Family.Binomial);
-        Assert.Throws<ModelException>(() => QqPlots.Residuals(glmm));
-        Assert.Throws<ModelException>(() => Caterpillar.Compute(glmm));
+        Assert.Contains("pooling", Assert.Throws<ModelException>(() => PoolingTable.Compute(glmm)).Message, StringComparison.Ordinal);
+        Assert.Contains("profile", Assert.Throws<ModelException>(() => ProfileCurves.Compute(glmm)).Message, StringComparison.Ordinal);
+        Assert.Contains("bootstrap", Assert.Throws<ModelException>(() => BootstrapDensities.Compute(glmm, Replicates(PlotData.SleepStudy, 5))).Message, StringComparison.Ordinal);
     }
 
     /// <summary>A replicates table with the bootstrap's columns: each value normal around the estimate.</summary>

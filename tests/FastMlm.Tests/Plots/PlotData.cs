@@ -50,6 +50,30 @@ internal static class PlotData
         return string.Join('\n', lines) + "\n";
     }
 
+    /// <summary>
+    /// A 0/1 response in 30 groups g01…g30 of 40 rows: logit P(y = 1) = −0.5 + 0.8x + u_g with x ~ N(0, 1) and
+    /// u ~ N(0, 0.5²), except that group <paramref name="planted"/>'s u is moved up by 6 SDs (3 on the logit scale). CSV text
+    /// with the columns g, x, y.
+    /// </summary>
+    public static string PlantedBernoulliCsv(string planted = "g07", int seed = 5)
+    {
+        var random = new Random(seed);
+        var lines = new List<string> { "g,x,y" };
+        for (int j = 1; j <= 30; j++)
+        {
+            string level = string.Create(CultureInfo.InvariantCulture, $"g{j:00}");
+            double u = (0.5 * Normal(random)) + (level == planted ? 3 : 0);
+            for (int i = 0; i < 40; i++)
+            {
+                double x = Normal(random);
+                double p = 1 / (1 + Math.Exp(-(-0.5 + (0.8 * x) + u)));
+                int y = random.NextDouble() < p ? 1 : 0;
+                lines.Add(string.Create(CultureInfo.InvariantCulture, $"{level},{x:R},{y}"));
+            }
+        }
+        return string.Join('\n', lines) + "\n";
+    }
+
     private static double Normal(Random random) =>
         Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 }

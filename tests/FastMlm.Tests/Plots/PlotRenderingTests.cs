@@ -29,7 +29,12 @@ public sealed partial class PlotRenderingTests
             Assert.Throws<ModelException>(() => DiagnosticFigures.Create(kind, fit, request)); // nothing to draw the lines along
             return;
         }
-        var plot = DiagnosticFigures.Create(kind, fit, request);
+        AssertRendersAsSvgAndPng(DiagnosticFigures.Create(kind, fit, request));
+    }
+
+    /// <summary>The plot saved as SVG (well-formed, an svg root) and as a 640 × 480 PNG, and nothing else written.</summary>
+    internal static void AssertRendersAsSvgAndPng(PlotResult plot)
+    {
         string dir = Directory.CreateTempSubdirectory("fastmlm-plot-").FullName;
         try
         {
