@@ -263,6 +263,40 @@ internal static class DenseCholesky
 /// <summary>Vector kernels shared by the dense routines, each at the three widths.</summary>
 internal static class Kernels
 {
+    /// <summary>
+    /// y −= a·x for spans whose length is a multiple of 8 — the zero-padded rows of the by-rows layouts — in whole
+    /// vectors at <paramref name="width"/>; inlined where it is called, since those rows are short (one to a few
+    /// vectors) and a call would cost as much as the work.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void SubtractScaledWhole(double a, ReadOnlySpan<double> x, Span<double> y, SimdWidth width)
+    {
+        int n = y.Length;
+        System.Diagnostics.Debug.Assert(n % 8 == 0 && x.Length >= n, "whole rows of 8");
+        ref double xr = ref MemoryMarshal.GetReference(x);
+        ref double yr = ref MemoryMarshal.GetReference(y);
+        if (width == SimdWidth.Vector512)
+        {
+            var m = Vector512.Create(-a);
+            for (int i = 0; i < n; i += 8)
+            {
+                Vector512.FusedMultiplyAdd(m, Vector512.LoadUnsafe(ref xr, (nuint)i), Vector512.LoadUnsafe(ref yr, (nuint)i)).StoreUnsafe(ref yr, (nuint)i);
+            }
+        }
+        else if (width == SimdWidth.Vector256)
+        {
+            var m = Vector256.Create(-a);
+            for (int i = 0; i < n; i += 4)
+            {
+                Vector256.FusedMultiplyAdd(m, Vector256.LoadUnsafe(ref xr, (nuint)i), Vector256.LoadUnsafe(ref yr, (nuint)i)).StoreUnsafe(ref yr, (nuint)i);
+            }
+        }
+        else
+        {
+            for (int i = 0; i < n; i++) y[i] = Math.FusedMultiplyAdd(-a, x[i], y[i]);
+        }
+    }
+
     /// <summary><c>y += alpha · x</c>.</summary>
     public static void Axpy(double alpha, ReadOnlySpan<double> x, Span<double> y, SimdWidth width)
     {

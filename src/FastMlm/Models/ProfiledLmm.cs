@@ -73,6 +73,7 @@ internal sealed partial class ProfiledLmm
     private readonly double[] _restScale;
     private readonly double[] _restRows;
     private readonly double[] _leadRows;
+    private readonly int[] _blockRowInRows;
 
     public ProfiledLmm(ModelDesign design, bool reml)
         : this(design, reml, fixedEffects: true)
@@ -179,6 +180,8 @@ internal sealed partial class ProfiledLmm
         _restScale = new double[_m2];
         _restRows = new double[_m2 * SolveStride(_pp1)]; // padding columns: every operation is lane-wise, so they never reach the others
         _leadRows = new double[_lead.Q * SolveStride(_pp1)];
+        _blockRowInRows = new int[_blockRow.Length]; // each block's first row in SolveRestColumns' layout (L22's order)
+        for (int e = 0; e < _blockRow.Length; e++) _blockRowInRows[e] = _envelope is null ? _blockRow[e] : _envelope.Position[_blockRow[e]];
 
         Lower = new double[ThetaLength];
         Start = new double[ThetaLength];
@@ -569,7 +572,19 @@ internal sealed partial class ProfiledLmm
             for (int i = 0; i < _m2; i++) rows[((position is null ? i : position[i]) * stride) + r] = _l32t[o + i];
         }
         var lead = _leadRows;
-        for (int g = 0; g < _lead.Levels; g++)
+        if (_allScalar)
+        {
+            // One number per block: row blockRow[e] −= L21[e] · (row g of L31).
+            var rowOf = _blockRowInRows;
+            for (int g = 0; g < _lead.Levels; g++)
+            {
+                int e0 = _blockPtr[g], e1 = _blockPtr[g + 1];
+                if (e0 == e1) continue;
+                for (int r = 0; r < _pp1; r++) lead[r] = _l31t[(r * _m1) + g];
+                for (int e = e0; e < e1; e++) Kernels.SubtractScaledWhole(_l21[e], lead.AsSpan(0, stride), rows.Slice(rowOf[e] * stride, stride), width);
+            }
+        }
+        else for (int g = 0; g < _lead.Levels; g++)
         {
             int e0 = _blockPtr[g], e1 = _blockPtr[g + 1];
             if (e0 == e1) continue;
@@ -586,7 +601,7 @@ internal sealed partial class ProfiledLmm
                     for (int c = 0; c < q1; c++)
                     {
                         double v = _l21[ve + (c * qe) + a];
-                        if (v != 0) Kernels.Axpy(-v, lead.AsSpan(c * stride, stride), target, width);
+                        if (v != 0) Kernels.SubtractScaledWhole(v, lead.AsSpan(c * stride, stride), target, width);
                     }
                 }
             }

@@ -103,7 +103,7 @@ public sealed class DenseCholeskyTests
         var width = (SimdWidth)widthCode;
         if (!Supported(width)) return;
         var rng = new Random(5);
-        foreach (int n in new[] { 0, 1, 3, 4, 7, 8, 9, 15, 16, 17, 33, 100 })
+        foreach (int n in new[] { 0, 1, 3, 4, 7, 8, 9, 15, 16, 17, 24, 33, 100 })
         {
             var x = Enumerable.Range(0, n).Select(_ => rng.NextDouble() - 0.5).ToArray();
             var y = Enumerable.Range(0, n).Select(_ => rng.NextDouble() - 0.5).ToArray();
@@ -116,6 +116,12 @@ public sealed class DenseCholeskyTests
             var scaled = (double[])x.Clone();
             Kernels.Scale(-3, scaled, width);
             for (int i = 0; i < n; i++) Assert.Equal(-3 * x[i], scaled[i], 1e-14);
+            if (n % 8 == 0)
+            {
+                var whole = (double[])y.Clone();
+                Kernels.SubtractScaledWhole(2.5, x, whole, width);
+                for (int i = 0; i < n; i++) Assert.Equal(y[i] - (2.5 * x[i]), whole[i], 1e-14);
+            }
         }
     }
 
