@@ -123,6 +123,34 @@ public sealed class LinearMixedModelTests
         Assert.True(fit.Converged, string.Join("; ", fit.Messages));
     }
 
+    /// <summary>
+    /// The check's gradient and Hessian (two evaluations per parameter, two per pair) predict what a Newton step gains:
+    /// a short way from sleepstudy's optimum along a direction that moves all three parameters, g'H⁻¹g/2 equals the
+    /// criterion's excess over the optimum up to the third-order terms, so the relative miss shrinks with the step
+    /// (measured: 0.26%, 0.50%, 1.1% at steps 0.005, 0.01, 0.02). A wrong or missing mixed second difference would
+    /// leave a miss that does not shrink.
+    /// </summary>
+    [Theory]
+    [InlineData(0.005)]
+    [InlineData(0.01)]
+    [InlineData(0.02)]
+    public void ConvergenceCheck_AwayFromTheOptimum_PredictsTheNewtonGain(double step)
+    {
+        var design = FastMlm.Design.ModelDesign.Build(BuiltInData.Load("sleepstudy"), "Reaction ~ 1 + Days + (1 + Days | Subject)");
+        var model = new ProfiledLmm(design, reml: false);
+        var opt = model.Minimize(model.StartFor(design.Response.Values), LinearMixedModel.DefaultOptimizer);
+        double[] theta = [opt.X[0] * (1 + step), opt.X[1] + (step * 0.5), opt.X[2] * (1 - step)];
+        double f = model.Evaluate(theta);
+        var check = LinearMixedModel.CheckOptimum(model, theta, f);
+        Assert.True(check.HessianPositiveDefinite);
+        double excess = f - opt.Value;
+        Assert.True(excess > 1e-3, $"the excess {excess} is too small to test with");
+        Assert.Equal(excess, check.PredictedDecrease, step * excess);
+
+        var atOptimum = LinearMixedModel.CheckOptimum(model, (double[])opt.X.Clone(), opt.Value);
+        Assert.True(atOptimum.PredictedDecrease < 1e-6 * excess, atOptimum.ToString());
+    }
+
     [Fact]
     public void RandomInterceptModels_HaveIccs_OthersNone()
     {
