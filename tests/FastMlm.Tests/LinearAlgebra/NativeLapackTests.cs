@@ -11,25 +11,18 @@ namespace FastMlm.Tests.LinearAlgebra;
 /// </summary>
 public sealed class LapackeFactAttribute : FactAttribute
 {
-    public LapackeFactAttribute()
-    {
-        if (!NativeLapack.Available && Environment.GetEnvironmentVariable("FASTMLM_REQUIRE_OPENBLAS") != "1")
-        {
-            Skip = "OpenBLAS/LAPACKE is not installed (CI installs it and sets FASTMLM_REQUIRE_OPENBLAS=1)";
-        }
-    }
+    public LapackeFactAttribute() => Skip = LapackeTheoryAttribute.SkipReason;
 }
 
 /// <inheritdoc cref="LapackeFactAttribute"/>
 public sealed class LapackeTheoryAttribute : TheoryAttribute
 {
-    public LapackeTheoryAttribute()
-    {
-        if (!NativeLapack.Available && Environment.GetEnvironmentVariable("FASTMLM_REQUIRE_OPENBLAS") != "1")
-        {
-            Skip = "OpenBLAS/LAPACKE is not installed (CI installs it and sets FASTMLM_REQUIRE_OPENBLAS=1)";
-        }
-    }
+    public LapackeTheoryAttribute() => Skip = SkipReason;
+
+    internal static string? SkipReason =>
+        NativeLapack.Available || Environment.GetEnvironmentVariable("FASTMLM_REQUIRE_OPENBLAS") == "1"
+            ? null
+            : "OpenBLAS/LAPACKE is not installed (CI installs it and sets FASTMLM_REQUIRE_OPENBLAS=1)";
 }
 
 /// <summary>
