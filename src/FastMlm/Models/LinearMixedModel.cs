@@ -106,7 +106,7 @@ public static class LinearMixedModel
     /// <paramref name="f0"/> is the criterion at θ̂, known from the optimiser. Each free parameter costs two
     /// evaluations (θ ± hᵢ) and each pair two more (θ + hᵢ + hⱼ, θ − hᵢ − hⱼ): the mixed second difference is taken as
     /// [f(+,+) − f(+,0) − f(0,+) + 2f₀ − f(−,0) − f(0,−) + f(−,−)] / (2hᵢhⱼ), as accurate as the four-point formula
-    /// (O(h²)) with half its evaluations — k² + k in all for k free parameters, against 2k² + 1. The model is left
+    /// (O(h²)) with half its evaluations — k² + k in all for k free parameters, against 2k². The model is left
     /// evaluated at the last trial point; <see cref="ProfiledLmm.Solve(ReadOnlySpan{double})"/> evaluates θ̂ again.
     /// </para>
     /// </summary>
@@ -135,9 +135,10 @@ public static class LinearMixedModel
         for (int a = 0; a < m; a++)
         {
             int i = free[a];
-            double fp = plus[a] = F(i, h[i], i, 0), fm = minus[a] = F(i, -h[i], i, 0);
-            g[a] = (fp - fm) / (2 * h[i]);
-            hess[(a * m) + a] = (fp - (2 * f0) + fm) / (h[i] * h[i]);
+            plus[a] = F(i, h[i], i, 0);
+            minus[a] = F(i, -h[i], i, 0);
+            g[a] = (plus[a] - minus[a]) / (2 * h[i]);
+            hess[(a * m) + a] = (plus[a] - (2 * f0) + minus[a]) / (h[i] * h[i]);
             for (int b = 0; b < a; b++)
             {
                 int j = free[b];

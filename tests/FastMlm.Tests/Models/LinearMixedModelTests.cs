@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using FastMlm.Data;
+using FastMlm.Design;
 using FastMlm.Models;
 using FastMlm.Optimization;
 
@@ -136,7 +137,7 @@ public sealed class LinearMixedModelTests
     [InlineData(0.02)]
     public void ConvergenceCheck_AwayFromTheOptimum_PredictsTheNewtonGain(double step)
     {
-        var design = FastMlm.Design.ModelDesign.Build(BuiltInData.Load("sleepstudy"), "Reaction ~ 1 + Days + (1 + Days | Subject)");
+        var design = ModelDesign.Build(BuiltInData.Load("sleepstudy"), "Reaction ~ 1 + Days + (1 + Days | Subject)");
         var model = new ProfiledLmm(design, reml: false);
         var opt = model.Minimize(model.StartFor(design.Response.Values), LinearMixedModel.DefaultOptimizer);
         double[] theta = [opt.X[0] * (1 + step), opt.X[1] + (step * 0.5), opt.X[2] * (1 - step)];
@@ -174,7 +175,7 @@ public sealed class LinearMixedModelTests
     [Fact]
     public void NonGaussianDesign_IsRefusedWithAClearMessage()
     {
-        var design = FastMlm.Design.ModelDesign.Build(BuiltInData.Load("cbpp"), "cbind(incidence, size - incidence) ~ period + (1 | herd)", Family.Binomial);
+        var design = ModelDesign.Build(BuiltInData.Load("cbpp"), "cbind(incidence, size - incidence) ~ period + (1 | herd)", Family.Binomial);
         var e = Assert.Throws<ModelException>(() => LinearMixedModel.Fit(design));
         Assert.Contains("binomial", e.Message, StringComparison.Ordinal);
     }
